@@ -1,0 +1,94 @@
+/**
+ * Encodes `EphemeralStreamRequest` messages by hand. Record payloads are already serialized (protobuf
+ * bytes, or UTF-8 JSON), so building a request is sizing it once and copying each payload once into a
+ * single buffer: no intermediate message objects, no re-encoding.
+ *
+ * Field numbers: PROTOCOL.md §1.3. JSON records travel as `string` fields and protobuf records as `bytes`
+ * fields; both are length-delimited, so the bytes written are the same apart from the field number.
+ */
+import { varintSize, writeVarint } from "./varint.js";
+
+/** Wire value of the `RecordType` enum. */
+export const WIRE_RECORD_TYPE = { PROTO: 1, JSON: 2 } as const;
+
+/** The wire record type: 1 (PROTO) or 2 (JSON). */
+export type WireRecordType = (typeof WIRE_RECORD_TYPE)[keyof typeof WIRE_RECORD_TYPE];
+
+const LEN = 2; // wire type of length-delimited fields
+const VARINT = 0;
+
+const tag = (field: number, wireType: number): number => (field << 3) | wireType;
+
+/** Size of a length-delimited field (tag + length + body) whose body has `bodySize` bytes. */
+const lenFieldSize = (field: number, bodySize: number): number =>
+  varintSize(tag(field, LEN)) + varintSize(bodySize) + bodySize;
+
+function writeLenHeader(buf: Uint8Array, pos: number, field: number, bodySize: number): number {
+  pos = writeVarint(buf, pos, tag(field, LEN));
+  return writeVarint(buf, pos, bodySize);
+}
+
+function writeBytes(buf: Uint8Array, pos: number, field: number, bytes: Uint8Array): number {
+  pos = writeLenHeader(buf, pos, field, bytes.length);
+  buf.set(bytes, pos);
+  return pos + bytes.length;
+}
+
+/** What the first message of every stream carries. */
+export interface CreateStreamFields {
+  tableName: string;
+  recordType: WireRecordType;
+  /** Serialized `DescriptorProto`; sent for PROTO streams only. */
+  descriptorProto?: Uint8Array | undefined;
+}
+
+/** Encodes `EphemeralStreamRequest{ create_stream: … }`. */
+export function encodeCreateStreamRequest(fields: CreateStreamFields): Buffer {
+  const name = Buffer.from(fields.tableName, "utf8");
+  let bodySize = lenFieldSize(1, name.length) + 1 + varintSize(fields.recordType);
+  if (fields.descriptorProto) bodySize += lenFieldSize(3, fields.descriptorProto.length);
+  const buf = Buffer.allocUnsafe(lenFieldSize(1, bodySize));
+  let pos = writeLenHeader(buf, 0, 1, bodySize);
+  pos = writeBytes(buf, pos, 1, name);
+  if (fields.descriptorProto) pos = writeBytes(buf, pos, 3, fields.descriptorProto);
+  pos = writeVarint(buf, pos, tag(4, VARINT));
+  writeVarint(buf, pos, fields.recordType);
+  return buf;
+}
+
+/** Field number of the record inside `IngestRecordRequest` / the batch inside `IngestRecordBatchRequest`. */
+const payloadField = (recordType: WireRecordType): number => (recordType === WIRE_RECORD_TYPE.PROTO ? 2 : 3);
+
+/** Encodes `EphemeralStreamRequest{ ingest_record: { offset_id, proto_encoded_record | json_record } }`. */
+export function encodeRecordRequest(offsetId: number, recordType: WireRecordType, record: Uint8Array): Buffer {
+  const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), record.length);
+  const buf = Buffer.allocUnsafe(lenFieldSize(2, bodySize));
+  let pos = writeLenHeader(buf, 0, 2, bodySize);
+  pos = writeVarint(buf, pos, tag(1, VARINT));
+  pos = writeVarint(buf, pos, offsetId);
+  writeBytes(buf, pos, payloadField(recordType), record);
+  return buf;
+}
+
+/**
+ * Encodes `EphemeralStreamRequest{ ingest_record_batch: { offset_id, proto_encoded_batch | json_batch } }`
+ * holding `records[from..to)`; one offset covers the whole batch.
+ */
+export function encodeBatchRequest(
+  offsetId: number,
+  recordType: WireRecordType,
+  records: readonly Uint8Array[],
+  from = 0,
+  to = records.length,
+): Buffer {
+  let listSize = 0;
+  for (let i = from; i < to; i++) listSize += lenFieldSize(1, records[i]!.length);
+  const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), listSize);
+  const buf = Buffer.allocUnsafe(lenFieldSize(3, bodySize));
+  let pos = writeLenHeader(buf, 0, 3, bodySize);
+  pos = writeVarint(buf, pos, tag(1, VARINT));
+  pos = writeVarint(buf, pos, offsetId);
+  pos = writeLenHeader(buf, pos, payloadField(recordType), listSize);
+  for (let i = from; i < to; i++) pos = writeBytes(buf, pos, 1, records[i]!);
+  return buf;
+}
