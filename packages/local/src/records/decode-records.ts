@@ -1,0 +1,45 @@
+/**
+ * Decodes the records of one ingest request (a single record or a batch) into rows, attaching the
+ * record's position to any error so the client learns which record and which column were refused.
+ */
+import type { DeltaField, Row } from "../schema/delta-type.js";
+import { decodeJsonRecord } from "./json-record-decoder.js";
+import { decodeProtoRecord } from "./proto-record-decoder.js";
+import { RecordError } from "./record-error.js";
+import type { RecordPlan } from "./record-plan.js";
+
+/** How a stream's records are decoded: chosen once, at create_stream. */
+export type RecordFormat = { kind: "proto"; plan: RecordPlan } | { kind: "json"; fields: readonly DeltaField[] };
+
+/** A record of a request that could not become a row. */
+export class InvalidRecordError extends Error {
+  override readonly name = "InvalidRecordError";
+  constructor(
+    /** Position of the record within its request (0 for a single-record request). */
+    readonly recordIndex: number,
+    /** The column path the problem concerns, `""` for the record as a whole. */
+    readonly column: string,
+    /** The problem, already naming the column. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`record ${recordIndex}: ${reason}`, options);
+  }
+}
+
+/** Decodes every record of a request; throws `InvalidRecordError` for the first bad one. */
+export function decodeRecords(format: RecordFormat, records: ReadonlyArray<Uint8Array | string>): Row[] {
+  return records.map((record, i) => {
+    try {
+      if (format.kind === "proto") {
+        if (typeof record === "string") throw new RecordError("", "a JSON record was sent on a PROTO stream");
+        return decodeProtoRecord(format.plan, record);
+      }
+      if (typeof record !== "string") throw new RecordError("", "a protobuf record was sent on a JSON stream");
+      return decodeJsonRecord(record, format.fields);
+    } catch (err) {
+      if (err instanceof RecordError) throw new InvalidRecordError(i, err.column, err.message, { cause: err });
+      throw err;
+    }
+  });
+}
