@@ -31,6 +31,11 @@ export interface LoadDescriptorOptions {
  * base64. Errors ({@link NonRetriableException}) list the files or messages that are available.
  */
 export function loadDescriptorProto(options: LoadDescriptorOptions): string {
+  for (const key of ["descriptorPath", "messageName"] as const) {
+    if (typeof options?.[key] !== "string" || options[key] === "") {
+      throw new NonRetriableException(`loadDescriptorProto: '${key}' must be a non-empty string`);
+    }
+  }
   const files = readDescriptorSet(options.descriptorPath);
   const candidates = options.protoFileName === undefined ? files : [pickFile(files, options)];
   const fullName = pickMessage(candidates, options);

@@ -40,15 +40,19 @@ export function filesOfProtobufjsType(type: ProtobufjsTypeLike): {
   const json = top.name === "" ? top.toJSON() : { nested: { [top.name]: top.toJSON() } };
   let root: protobuf.Root;
   try {
-    root = protobuf.Root.fromJSON(json as protobuf.INamespace);
+    // Not Root.fromJSON: it resolves at once, and a missing type must be reported by field (below).
+    const { options, nested } = json as protobuf.INamespace;
+    root = new protobuf.Root();
+    if (options) root.setOptions(options);
+    if (nested) root.addJSON(nested);
   } catch (err) {
-    throw new NonRetriableException(`Invalid protobufjs type '${type.fullName}': ${errorText(err)}`, { cause: err });
+    throw new NonRetriableException(`Invalid protobufjs type '${type.fullName.replace(/^\./, "")}': ${errorText(err)}`, { cause: err });
   }
   try {
     root.resolveAll();
   } catch (err) {
     throw unresolvedFieldError(root, err) ?? new NonRetriableException(
-      `Invalid protobufjs type '${type.fullName}': ${errorText(err)}`,
+      `Invalid protobufjs type '${type.fullName.replace(/^\./, "")}': ${errorText(err)}`,
       { cause: err },
     );
   }
@@ -63,9 +67,8 @@ function unresolvedFieldError(root: protobuf.Root, cause: unknown): NonRetriable
     const object = pending.pop()!;
     if (object instanceof protobuf.Type) {
       for (const field of object.fieldsArray) {
-        try {
-          field.resolve();
-        } catch {
+        const basic = (protobuf.types.basic as Record<string, unknown>)[field.type] !== undefined;
+        if (!basic && object.lookup(field.type, [protobuf.Type, protobuf.Enum]) === null) {
           return new NonRetriableException(
             `Field '${field.fullName.slice(1)}' refers to type '${field.type}', which is not defined in the ` +
               "protobufjs root: load the .proto file that defines it into the same root",
