@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import type { Row } from "../schema/delta-type.js";
+import { commitVersion } from "./commit-version.js";
+import type { StatsOptions } from "./compute-stats.js";
+import type { AddAction, DeltaAction } from "./delta-actions.js";
+import { DeltaError, VersionConflictError } from "./delta-error.js";
+import { ENGINE_INFO } from "./engine-info.js";
+import { loadSnapshot } from "./load-snapshot.js";
+import type { ParquetEncoder } from "./parquet-encoder.js";
+import type { Snapshot } from "./snapshot.js";
+import { assertWritable } from "./table-features.js";
+import { deleteDataFiles, writeDataFiles } from "./write-data-files.js";
+
+/** How many versions a commit may lose to other writers before giving up. */
+export const MAX_COMMIT_ATTEMPTS = 100;
+
+/** One group of appends to commit together. */
+export interface CommitBatchInput {
+  rows: readonly Row[];
+  /** Highest version per appId among the batch's appends. */
+  txns: ReadonlyMap<string, bigint>;
+}
+
+/** The outcome of {@link commitBatch}. */
+export interface CommitBatchResult {
+  /** The version the batch was committed as. */
+  version: number;
+  /** The table state after the commit (re-read from the log if other writers committed meanwhile). */
+  snapshot: Snapshot;
+}
+
+/**
+ * Writes a batch's data files, then commits them with its `txn`s as the next table version. When
+ * another writer took that version, the log is re-read; if that writer changed the table's identity,
+ * schema, partitioning or made the protocol unwritable, the batch fails, otherwise it retries at the
+ * next version (blind appends never conflict logically). On any failure the data files are removed,
+ * so nothing of the batch becomes visible.
+ */
+export async function commitBatch(
+  snapshot: Snapshot,
+  batch: CommitBatchInput,
+  encoder: ParquetEncoder,
+  statsOptions: StatsOptions,
+): Promise<CommitBatchResult> {
+  const adds = await writeDataFiles(snapshot, batch.rows, encoder, statsOptions);
+  try {
+    const actions = batchActions(batch, adds);
+    let current = snapshot;
+    for (let attempt = 1; ; attempt++) {
+      const version = current.version + 1;
+      try {
+        await commitVersion(current.tableDir, version, actions);
+        return { version, snapshot: appliedSnapshot(current, version, batch, adds) };
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
+      }
+      current = await reloadAfterConflict(current);
+    }
+  } catch (error) {
+    await deleteDataFiles(snapshot.tableDir, adds);
+    throw error;
+  }
+}
+
+function batchActions(batch: CommitBatchInput, adds: readonly AddAction[]): DeltaAction[] {
+  const now = Date.now();
+  const numOutputRows = batch.rows.length;
+  const commitInfo = {
+    timestamp: now,
+    operation: "STREAMING UPDATE",
+    operationParameters: { outputMode: "Append" },
+    isBlindAppend: true,
+    engineInfo: ENGINE_INFO,
+    txnId: randomUUID(),
+    operationMetrics: {
+      numAddedFiles: String(adds.length),
+      numOutputRows: String(numOutputRows),
+      numOutputBytes: String(adds.reduce((sum, add) => sum + add.size, 0)),
+    },
+  };
+  const actions: DeltaAction[] = [{ commitInfo }];
+  for (const [appId, version] of batch.txns) actions.push({ txn: { appId, version, lastUpdated: now } });
+  for (const add of adds) actions.push({ add });
+  return actions;
+}
+
+// The state after our own commit, without re-reading the log.
+function appliedSnapshot(previous: Snapshot, version: number, batch: CommitBatchInput, adds: readonly AddAction[]): Snapshot {
+  const txns = new Map(previous.txns);
+  for (const [appId, txnVersion] of batch.txns) txns.set(appId, txnVersion);
+  return { ...previous, version, files: [...previous.files, ...adds], txns };
+}
+
+async function reloadAfterConflict(previous: Snapshot): Promise<Snapshot> {
+  const latest = await loadSnapshot(previous.tableDir);
+  const before = previous.metadata;
+  const after = latest.metadata;
+  const changed =
+    after.id !== before.id ? "the table was replaced" :
+    after.schemaString !== before.schemaString ? "the schema changed" :
+    JSON.stringify(after.partitionColumns) !== JSON.stringify(before.partitionColumns) ? "the partitioning changed" :
+    null;
+  if (changed !== null) {
+    throw new DeltaError("INCOMPATIBLE_CHANGE", `Another writer changed ${previous.tableDir} (${changed}); the batch was not committed`);
+  }
+  assertWritable(latest.protocol, latest.metadata, latest.fields);
+  return latest;
+}

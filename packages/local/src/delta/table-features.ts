@@ -1,0 +1,130 @@
+import type { DeltaField, DeltaType } from "../schema/delta-type.js";
+import type { MetadataAction, ProtocolAction } from "./delta-actions.js";
+import { DeltaError } from "./delta-error.js";
+
+/** Highest protocol versions this service understands. */
+export const MAX_READER_VERSION = 3;
+/** Highest writer protocol version this service understands. */
+export const MAX_WRITER_VERSION = 7;
+
+// Features a blind-append writer honours just by what it does (and does not) write (DELTA.md §1.9).
+const WRITABLE = new Set([
+  "appendOnly", "invariants", "timestampNtz", "deletionVectors", "domainMetadata", "v2Checkpoint",
+  "vacuumProtocolCheck", "changeDataFeed", "typeWidening", "typeWidening-preview",
+]);
+// Features that are harmless only while the table does not use them; checked against the metadata.
+const WRITABLE_WHEN_UNUSED = new Set([
+  "checkConstraints", "generatedColumns", "identityColumns", "columnMapping", "allowColumnDefaults",
+]);
+// Reader features this reader can honour (deletion vectors are refused per file, column mapping per table).
+const READABLE = new Set(["timestampNtz", "deletionVectors", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening", "typeWidening-preview", "columnMapping"]);
+
+// Writer features implied by legacy writer versions 3–6.
+const LEGACY_WRITER_FEATURES: ReadonlyArray<readonly [number, string]> = [
+  [2, "appendOnly"], [2, "invariants"], [3, "checkConstraints"], [4, "changeDataFeed"],
+  [4, "generatedColumns"], [5, "columnMapping"], [6, "identityColumns"],
+];
+
+/** The writer features in force for a protocol: the explicit list (version 7) or the implied ones. */
+export function writerFeatures(protocol: ProtocolAction): string[] {
+  if (protocol.minWriterVersion >= 7) return protocol.writerFeatures ?? [];
+  return LEGACY_WRITER_FEATURES.filter(([version]) => protocol.minWriterVersion >= version).map(([, name]) => name);
+}
+
+/**
+ * Refuses tables this append-only writer cannot write correctly: protocol versions above 3/7, unknown
+ * features, and features whose rules we do not implement while the table uses them (CHECK constraints,
+ * generated/identity/default columns, column mapping, invariants beyond NOT NULL, row tracking,
+ * in-commit timestamps, catalog-managed commits).
+ *
+ * @throws DeltaError (UNSUPPORTED_FEATURE) naming the first blocking feature.
+ */
+export function assertWritable(protocol: ProtocolAction, metadata: MetadataAction, fields: readonly DeltaField[]): void {
+  assertReadable(protocol, metadata);
+  if (protocol.minWriterVersion > MAX_WRITER_VERSION) refuse(`writer version ${protocol.minWriterVersion}`);
+  for (const feature of writerFeatures(protocol)) {
+    if (WRITABLE.has(feature)) continue;
+    if (!WRITABLE_WHEN_UNUSED.has(feature)) refuse(`the writer feature "${feature}"`);
+    const use = featureUse(feature, metadata, fields);
+    if (use !== null) refuse(`the writer feature "${feature}" (${use})`);
+  }
+  const invariant = findFieldMetadata(fields, "delta.invariants");
+  if (invariant !== null) refuse(`column invariants (delta.invariants on ${invariant})`);
+}
+
+/**
+ * Refuses tables this reader cannot read: reader version above 3, unknown reader features, or column
+ * mapping in use (not implemented yet).
+ *
+ * @throws DeltaError (UNSUPPORTED_FEATURE)
+ */
+export function assertReadable(protocol: ProtocolAction, metadata: MetadataAction): void {
+  if (protocol.minReaderVersion > MAX_READER_VERSION) refuse(`reader version ${protocol.minReaderVersion}`);
+  if (protocol.minReaderVersion >= 3) {
+    for (const feature of protocol.readerFeatures ?? []) if (!READABLE.has(feature)) refuse(`the reader feature "${feature}"`);
+  }
+  const mode = metadata.configuration?.["delta.columnMapping.mode"];
+  if (mode !== undefined && mode !== "none") refuse(`column mapping mode "${mode}"`);
+}
+
+// Returns how the table uses a feature, or null when it does not.
+function featureUse(feature: string, metadata: MetadataAction, fields: readonly DeltaField[]): string | null {
+  const configuration = metadata.configuration ?? {};
+  switch (feature) {
+    case "checkConstraints": {
+      const key = Object.keys(configuration).find((k) => k.startsWith("delta.constraints."));
+      return key === undefined ? null : key;
+    }
+    case "generatedColumns":
+      return findFieldMetadata(fields, "delta.generationExpression");
+    case "identityColumns":
+      return findFieldMetadata(fields, "delta.identity.start");
+    case "allowColumnDefaults":
+      return findFieldMetadata(fields, "CURRENT_DEFAULT");
+    case "columnMapping": {
+      const mode = configuration["delta.columnMapping.mode"];
+      return mode === undefined || mode === "none" ? null : `mode ${mode}`;
+    }
+    default:
+      return feature;
+  }
+}
+
+// The path of the first field (at any depth) whose metadata has `key`, or null.
+function findFieldMetadata(fields: readonly DeltaField[], key: string, prefix = ""): string | null {
+  for (const field of fields) {
+    const path = prefix === "" ? field.name : `${prefix}.${field.name}`;
+    if (field.metadata !== undefined && key in field.metadata) return path;
+    const nested = nestedFields(field.type);
+    const found = nested === null ? null : findFieldMetadata(nested, key, path);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function nestedFields(type: DeltaType): DeltaField[] | null {
+  if (type.kind === "struct") return type.fields;
+  if (type.kind === "array") return nestedFields(type.elementType);
+  if (type.kind === "map") return nestedFields(type.valueType);
+  return null;
+}
+
+function refuse(what: string): never {
+  throw new DeltaError("UNSUPPORTED_FEATURE", `This service does not support ${what}`);
+}
+
+/** Whether a type uses timestamp_ntz anywhere (which needs the timestampNtz feature, protocol 3/7). */
+export function usesTimestampNtz(type: DeltaType): boolean {
+  switch (type.kind) {
+    case "primitive":
+      return type.name === "timestamp_ntz";
+    case "decimal":
+      return false;
+    case "struct":
+      return type.fields.some((field) => usesTimestampNtz(field.type));
+    case "array":
+      return usesTimestampNtz(type.elementType);
+    case "map":
+      return usesTimestampNtz(type.keyType) || usesTimestampNtz(type.valueType);
+  }
+}

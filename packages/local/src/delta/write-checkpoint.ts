@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import { rename, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { Row } from "../schema/delta-type.js";
+import { CHECKPOINT_FIELDS, actionToCheckpointRow } from "./checkpoint-rows.js";
+import type { DeltaAction } from "./delta-actions.js";
+import { syncDirectory, writeNewFileDurably } from "./durable-fs.js";
+import { LAST_CHECKPOINT_FILE, checkpointFileName, logDir } from "./log-files.js";
+import type { LastCheckpoint } from "./log-listing.js";
+import { createParquetEncoder, type ParquetEncoder } from "./parquet-encoder.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** The actions a checkpoint of `snapshot` holds: protocol, metaData, txns, domains, live adds, tombstones. */
+export function checkpointActions(snapshot: Snapshot): DeltaAction[] {
+  const actions: DeltaAction[] = [{ protocol: snapshot.protocol }, { metaData: snapshot.metadata }];
+  for (const [appId, version] of snapshot.txns) actions.push({ txn: { appId, version } });
+  for (const domain of snapshot.domains.values()) actions.push({ domainMetadata: domain });
+  for (const add of snapshot.files) actions.push({ add });
+  for (const remove of snapshot.removes) actions.push({ remove });
+  return actions;
+}
+
+/**
+ * Writes a classic V1 checkpoint (`%020d.checkpoint.parquet`) of `snapshot`, then points
+ * `_last_checkpoint` at it. Both go through a fsync'd temp file and `rename`: a checkpoint is derived
+ * data, so replacing an identical one written concurrently by another writer is harmless, and readers
+ * never see a partial file.
+ *
+ * @returns The `_last_checkpoint` contents written.
+ */
+export async function writeCheckpoint(snapshot: Snapshot, encoder: ParquetEncoder = createParquetEncoder()): Promise<LastCheckpoint> {
+  const log = logDir(snapshot.tableDir);
+  const actions = checkpointActions(snapshot);
+  const rows = actions.map(actionToCheckpointRow).filter((row): row is Row => row !== null);
+  const bytes = encoder.encode(CHECKPOINT_FIELDS, rows);
+  await replaceDurably(log, checkpointFileName(snapshot.version), bytes);
+  const last: LastCheckpoint = {
+    version: snapshot.version,
+    size: rows.length,
+    sizeInBytes: bytes.length,
+    numOfAddFiles: snapshot.files.length,
+  };
+  await replaceDurably(log, LAST_CHECKPOINT_FILE, JSON.stringify(last));
+  return last;
+}
+
+async function replaceDurably(dir: string, name: string, content: Uint8Array | string): Promise<void> {
+  const temp = join(dir, `.tmp-${randomUUID()}.${name}`);
+  try {
+    await writeNewFileDurably(temp, content);
+    await rename(temp, join(dir, name));
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await syncDirectory(dir);
+}
