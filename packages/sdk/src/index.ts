@@ -1,8 +1,41 @@
 /**
  * zerobus-ts SDK: a pure-TypeScript client for Databricks Zerobus Ingest.
  *
+ * Entry points: {@link ZerobusSdk} → `createStream` → {@link ZerobusStream}. Records are protobuf messages,
+ * bytes or plain objects (PROTO streams) or strings and plain objects (JSON streams).
+ *
  * @packageDocumentation
  */
+
+// Entry points
+export { ZerobusSdk } from "./sdk.js";
+export type { ZerobusSdkOptions } from "./sdk.js";
+export { ZerobusStream } from "./stream.js";
+export { RecordAcknowledgment } from "./acknowledgment.js";
+export { StreamState } from "./stream-state.js";
+
+// Tables, descriptors and records
+export { TableProperties } from "./table-properties.js";
+export type { TablePropertiesInput, TablePropertiesLike } from "./table-properties.js";
+export { loadDescriptorProto } from "./descriptor/load-descriptor-proto.js";
+export type { LoadDescriptorOptions } from "./descriptor/load-descriptor-proto.js";
+export type { DescriptorInput } from "./descriptor/resolve-descriptor.js";
+export { RecordType } from "./record-type.js";
+export type { RecordTypeValue } from "./record-type.js";
+
+// Options
+export { DEFAULT_STREAM_OPTIONS, StreamConfigurationOptions } from "./options.js";
+export type { ResolvedStreamOptions } from "./options.js";
+export type { AckCallback, AckInfo } from "./ack-callback.js";
+
+// Authentication
+export { OAuthHeadersProvider } from "./auth/oauth-headers-provider.js";
+export type { GetHeadersOptions, OAuthHeadersProviderOptions } from "./auth/oauth-headers-provider.js";
+export type { HeaderPairs, HeadersCallbackProvider, HeadersProvider, HeadersProviderInput } from "./auth/headers-provider.js";
+export { fetchOAuthToken } from "./auth/oauth-token.js";
+export type { OAuthTokenRequest } from "./auth/oauth-token.js";
+
+// Errors
 export {
   GrpcStatus,
   NON_RETRIABLE_GRPC_CODES,
@@ -13,3 +46,5 @@ export {
   isRetriableGrpcCode,
 } from "./errors.js";
 export type { GrpcStatusCode, ZerobusErrorOptions } from "./errors.js";
+
+export { SDK_VERSION } from "./version.js";

@@ -1,0 +1,132 @@
+/**
+ * One connection attempt (PROTOCOL.md §4.2): fetch fresh headers, open the call, send `create_stream`,
+ * and wait for the stream id. The whole attempt is bounded by `recoveryTimeoutMs`, as in the Rust engine.
+ * After the handshake, the call's events are forwarded to the engine's handlers.
+ */
+import { GrpcStatus, ZerobusException, errorFromGrpcStatus, toZerobusException } from "./errors.js";
+import type { CallStatus, GrpcChannel, StreamCall } from "./transport/grpc-channel.js";
+import type { StreamResponse } from "./wire/response-decoder.js";
+
+/** What the engine hears from an established connection. */
+export interface ConnectionHandlers {
+  response(connection: Connection, response: StreamResponse): void;
+  closed(connection: Connection, error: ZerobusException): void;
+}
+
+/** Everything one attempt needs. */
+export interface ConnectOptions {
+  channel: GrpcChannel;
+  /** Fresh headers for this attempt (OAuth token fetched here). */
+  getHeaders: (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
+  /** The encoded `create_stream` request. */
+  createRequest: Buffer;
+  timeoutMs: number;
+  handlers: ConnectionHandlers;
+}
+
+/** An established stream call and its server-assigned id. */
+export interface Connection {
+  readonly call: StreamCall;
+  readonly streamId: string;
+}
+
+/** The error a call that ended reports, with `context` saying what was going on. */
+export function callStatusError(status: CallStatus, context: string): ZerobusException {
+  if (status.code === GrpcStatus.OK) {
+    return new ZerobusException(`${context}: stream closed by server without errors`, { grpcCode: GrpcStatus.OK });
+  }
+  return errorFromGrpcStatus(status.code, status.details, context);
+}
+
+/** Makes one attempt; rejects with a {@link ZerobusException} whose `retriable` says whether to try again. */
+export function connectOnce(options: ConnectOptions): Promise<Connection> {
+  return new Promise<Connection>((resolve, reject) => {
+    const abort = new AbortController();
+    let call: StreamCall | undefined;
+    let connection: Connection | undefined;
+    let settled = false;
+    const fail = (err: ZerobusException): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      abort.abort();
+      call?.cancel();
+      reject(err);
+    };
+    const timeoutError = new ZerobusException(`Failed to create stream: timed out after ${options.timeoutMs} ms`, {
+      grpcCode: GrpcStatus.DEADLINE_EXCEEDED,
+    });
+    const timer = setTimeout(() => fail(timeoutError), options.timeoutMs);
+
+    const onResponse = (response: StreamResponse): void => {
+      if (connection) return options.handlers.response(connection, response);
+      if (response.kind === "createStream" && response.streamId) {
+        settled = true;
+        clearTimeout(timer);
+        connection = { call: call!, streamId: response.streamId };
+        resolve(connection);
+        return;
+      }
+      const what = response.kind === "createStream" ? "create response without a stream id" : `'${response.kind}' before the create response`;
+      fail(new ZerobusException(`Failed to create stream: unexpected response from server (${what})`, { grpcCode: GrpcStatus.INTERNAL }));
+    };
+    const onClosed = (status: CallStatus): void => {
+      if (connection) return options.handlers.closed(connection, callStatusError(status, "Stream closed"));
+      fail(callStatusError(status, "Failed to create stream"));
+    };
+
+    options.getHeaders(abort.signal).then(
+      (headers) => {
+        if (settled) return;
+        call = options.channel.openStream(headers, { response: onResponse, closed: onClosed });
+        call.write(options.createRequest);
+      },
+      (err: unknown) => fail(toZerobusException(err, "Failed to create stream")),
+    );
+  });
+}
+
+/** How connection attempts are retried. */
+export interface RetryPolicy {
+  /** Attempts in all (1 + recoveryRetries, or 1 without recovery). */
+  attempts: number;
+  backoffMs: number;
+  /** Aborting stops the retries (the stream was closed meanwhile). */
+  signal: AbortSignal;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done);
+  });
+
+/**
+ * Connects with retries: a fixed backoff between attempts, no backoff before the first, a non-retriable
+ * error ends the loop at once. When every attempt failed, the last error is thrown, with the attempt count.
+ */
+export async function connectWithRetries(options: ConnectOptions, policy: RetryPolicy): Promise<Connection> {
+  let lastError: ZerobusException | undefined;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    if (attempt > 1) await sleep(policy.backoffMs, policy.signal);
+    if (policy.signal.aborted) break;
+    try {
+      return await connectOnce(options);
+    } catch (err) {
+      lastError = toZerobusException(err, "Failed to create stream");
+      if (!lastError.retriable) throw lastError;
+    }
+  }
+  if (!lastError) throw new ZerobusException("Stream was closed while connecting");
+  if (policy.attempts <= 1) throw lastError;
+  throw new ZerobusException(`${lastError.message} (gave up after ${policy.attempts} attempts)`, {
+    grpcCode: lastError.grpcCode,
+    cause: lastError,
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * `ZerobusSdk`: the entry point. It holds one gRPC channel to the Zerobus endpoint, shared by all its
+ * streams, and creates streams in either official argument order.
+ */
+import { collectStreamHeaders, normalizeHeadersProvider, type HeadersProviderInput } from "./auth/headers-provider.js";
+import { OAuthHeadersProvider } from "./auth/oauth-headers-provider.js";
+import { workspaceIdFromEndpoint } from "./auth/workspace-id.js";
+import { NonRetriableException } from "./errors.js";
+import { resolveStreamOptions, type StreamConfigurationOptions } from "./options.js";
+import { createRecordEncoder } from "./record-encoding.js";
+import { StreamEngine } from "./stream-engine.js";
+import { isTerminal } from "./stream-state.js";
+import { ZerobusStream, type StreamRecipe } from "./stream.js";
+import { normalizeTableProperties, type TablePropertiesInput } from "./table-properties.js";
+import { parseEndpoint, type GrpcEndpoint } from "./transport/endpoint.js";
+import { GrpcChannel } from "./transport/grpc-channel.js";
+import { SDK_IDENTIFIER } from "./version.js";
+import { WIRE_RECORD_TYPE, encodeCreateStreamRequest } from "./wire/request-encoder.js";
+
+/** Connection settings beyond the endpoint and workspace URL. */
+export interface ZerobusSdkOptions {
+  /**
+   * PEM root certificate(s) to trust for a TLS endpoint instead of the system's, e.g. the certificate of a
+   * local service started with `--tls-cert`.
+   */
+  rootCertificates?: Buffer | string;
+}
+
+const isText = (v: unknown): v is string => typeof v === "string";
+
+/** The client for one Zerobus endpoint and workspace. */
+export class ZerobusSdk {
+  /** The Zerobus endpoint, as given. */
+  readonly serverEndpoint: string;
+  /** The workspace (Unity Catalog) URL tokens are requested from, as given. */
+  readonly workspaceUrl: string;
+  readonly #endpoint: GrpcEndpoint;
+  readonly #rootCertificates: Buffer | undefined;
+  #channel: GrpcChannel | undefined;
+
+  /**
+   * @param serverEndpoint - `https://<workspace-id>.zerobus.<region>.cloud.databricks.com`, a scheme-less host
+   *   (TLS), or `http://host:port` (plaintext, e.g. the local service).
+   * @param workspaceUrl - `https://<instance>.cloud.databricks.com`; may be empty when every stream uses a
+   *   custom headers provider.
+   */
+  constructor(serverEndpoint: string, workspaceUrl: string, options: ZerobusSdkOptions = {}) {
+    this.#endpoint = parseEndpoint(serverEndpoint);
+    if (typeof workspaceUrl !== "string") {
+      throw new NonRetriableException(`Invalid workspace URL: expected a string, got ${typeof workspaceUrl}`);
+    }
+    this.serverEndpoint = serverEndpoint;
+    this.workspaceUrl = workspaceUrl;
+    const roots = options.rootCertificates;
+    this.#rootCertificates = roots === undefined ? undefined : Buffer.from(roots);
+  }
+
+  /**
+   * Opens a stream authenticated with a service principal's OAuth credentials (or with `headersProvider`,
+   * in which case the credentials are ignored and may be empty). Python argument order.
+   */
+  createStream(
+    clientId: string,
+    clientSecret: string,
+    tableProperties: TablePropertiesInput,
+    options?: StreamConfigurationOptions,
+    headersProvider?: HeadersProviderInput,
+  ): Promise<ZerobusStream>;
+  /** The same, in the official TypeScript SDK's argument order. */
+  createStream(
+    tableProperties: TablePropertiesInput,
+    clientId: string,
+    clientSecret: string,
+    options?: StreamConfigurationOptions,
+    headersProvider?: HeadersProviderInput,
+  ): Promise<ZerobusStream>;
+  createStream(...args: unknown[]): Promise<ZerobusStream> {
+    const pythonOrder = isText(args[0]);
+    const [clientId, clientSecret, tableProperties] = pythonOrder ? [args[0], args[1], args[2]] : [args[1], args[2], args[0]];
+    return this.#open({ tableProperties, clientId, clientSecret, options: args[3], headersProvider: args[4] });
+  }
+
+  /** Opens a stream whose call headers come from `headersProvider` (the Python SDK's method of this name). */
+  createStreamWithHeadersProvider(
+    headersProvider: HeadersProviderInput,
+    tableProperties: TablePropertiesInput,
+    options?: StreamConfigurationOptions,
+  ): Promise<ZerobusStream> {
+    return this.#open({ tableProperties, clientId: "", clientSecret: "", options, headersProvider });
+  }
+
+  /**
+   * Opens a new stream like `stream` (same table, options and credentials) and re-ingests, in order, every
+   * record `stream` never got acknowledged. `stream` must be closed or failed.
+   */
+  async recreateStream(stream: ZerobusStream): Promise<ZerobusStream> {
+    if (!(stream instanceof ZerobusStream)) throw new NonRetriableException("recreateStream: expected a ZerobusStream");
+    if (!isTerminal(stream.getState())) {
+      throw new NonRetriableException("Stream is not closed. Cannot recreate stream: close it or let it fail first");
+    }
+    const fresh = await this.#open(stream._recipe);
+    for (const batch of stream.getUnackedBatches()) await fresh._ingestEncoded(batch, batch.length > 1);
+    return fresh;
+  }
+
+  /** Closes the channel. Open streams are cancelled; close them first to flush. */
+  close(): void {
+    this.#channel?.close();
+    this.#channel = undefined;
+  }
+
+  async #open(recipe: StreamRecipe): Promise<ZerobusStream> {
+    const table = normalizeTableProperties(recipe.tableProperties);
+    const options = resolveStreamOptions(recipe.options);
+    if (options.recordType === "proto" && !table.descriptor) {
+      throw new NonRetriableException("Proto descriptor is required for Proto record type: pass one in TableProperties");
+    }
+    const getHeaders = this.#headersSource(recipe, table.tableName);
+    const encode = createRecordEncoder(options.recordType, table.descriptor);
+    const wireRecordType = options.recordType === "proto" ? WIRE_RECORD_TYPE.PROTO : WIRE_RECORD_TYPE.JSON;
+    const createRequest = encodeCreateStreamRequest({
+      tableName: table.tableName,
+      recordType: wireRecordType,
+      // A JSON stream never sends a descriptor, as the official clients do.
+      descriptorProto: options.recordType === "proto" ? table.descriptor?.descriptorProto : undefined,
+    });
+    this.#channel ??= new GrpcChannel({ endpoint: this.#endpoint, userAgent: SDK_IDENTIFIER, rootCertificates: this.#rootCertificates });
+    const engine = new StreamEngine({ channel: this.#channel, options, wireRecordType, createRequest, getHeaders });
+    await engine.open();
+    return new ZerobusStream(engine, encode, table.tableName, options, recipe);
+  }
+
+  /** Where each connection attempt gets its headers: the custom provider, or a fresh OAuth token. */
+  #headersSource(recipe: StreamRecipe, tableName: string): (signal: AbortSignal) => Promise<Array<[string, string]>> {
+    if (recipe.headersProvider !== undefined && recipe.headersProvider !== null) {
+      const provider = normalizeHeadersProvider(recipe.headersProvider);
+      return () => collectStreamHeaders(provider, tableName, SDK_IDENTIFIER);
+    }
+    const { clientId, clientSecret } = recipe;
+    if (!isText(clientId) || clientId === "" || !isText(clientSecret) || clientSecret === "") {
+      throw new NonRetriableException("createStream: clientId and clientSecret must be non-empty strings (or pass a headers provider)");
+    }
+    if (this.workspaceUrl === "") throw new NonRetriableException("createStream: a workspace URL is required for OAuth");
+    const oauth = new OAuthHeadersProvider({
+      clientId,
+      clientSecret,
+      tableName,
+      workspaceUrl: this.workspaceUrl,
+      workspaceId: workspaceIdFromEndpoint(this.serverEndpoint),
+    });
+    return (signal) => collectStreamHeaders(() => oauth.getHeaders({ signal }), tableName, SDK_IDENTIFIER);
+  }
+}

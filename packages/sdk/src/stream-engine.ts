@@ -1,0 +1,373 @@
+/**
+ * The stream engine: owns the connection, the ledger of unacknowledged entries, backpressure, ack
+ * bookkeeping, recovery and the pause that follows a `CloseStreamSignal`. The public `ZerobusStream` is a
+ * thin facade over it that encodes records and checks arguments.
+ *
+ * Invariant: every entry the engine accepted is, at any time, in the ledger (waiting or in flight), or
+ * acknowledged (its ack resolved), or in the failed set (its ack rejected, returned by `getUnacked*`).
+ * Nothing leaves the ledger any other way; that is what "never losing a record" rests on.
+ */
+import { RecordAcknowledgment } from "./acknowledgment.js";
+import { createAckNotifier, type AckNotifier } from "./ack-callback.js";
+import { connectWithRetries, type Connection, type ConnectOptions } from "./connection.js";
+import { GrpcStatus, NonRetriableException, ZerobusException, toZerobusException } from "./errors.js";
+import { InflightWindow } from "./inflight-window.js";
+import { OffsetWaiters } from "./offset-waiters.js";
+import type { ResolvedStreamOptions } from "./options.js";
+import { PendingLedger, type LedgerEntry } from "./pending-ledger.js";
+import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
+import type { GrpcChannel } from "./transport/grpc-channel.js";
+import { encodeBatchRequest, encodeRecordRequest, type WireRecordType } from "./wire/request-encoder.js";
+import type { StreamResponse } from "./wire/response-decoder.js";
+
+/** What the engine needs from the SDK. */
+export interface StreamEngineConfig {
+  channel: GrpcChannel;
+  options: ResolvedStreamOptions;
+  wireRecordType: WireRecordType;
+  createRequest: Buffer;
+  getHeaders: (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
+}
+
+/** How long a graceful close waits for the server to end the call before cancelling it. */
+const CLOSE_GRACE_MS = 2_000;
+
+const closedError = (): NonRetriableException =>
+  new NonRetriableException("Cannot ingest records after stream is closed or before it's opened.");
+
+/** See the module comment. */
+export class StreamEngine {
+  readonly #config: StreamEngineConfig;
+  readonly #options: ResolvedStreamOptions;
+  readonly #ledger = new PendingLedger();
+  readonly #window: InflightWindow;
+  readonly #waiters = new OffsetWaiters();
+  readonly #notifier: AckNotifier;
+  readonly #stopRetries = new AbortController();
+  #state = StreamState.UNINITIALIZED;
+  #connection: Connection | undefined;
+  #streamId = "";
+  #nextOffset = 0;
+  #failed: LedgerEntry[] = [];
+  #lastError: ZerobusException | undefined;
+  #flushes = 0;
+  #closing: Promise<void> | undefined;
+  #paused = false;
+  #waitingForDrain = false;
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  #onGracefulEnd: ((connection: Connection) => void) | undefined;
+
+  /** An engine that is not connected yet; call {@link StreamEngine.open}. */
+  constructor(config: StreamEngineConfig) {
+    this.#config = config;
+    this.#options = config.options;
+    this.#window = new InflightWindow(config.options.maxInflightRecords);
+    this.#notifier = createAckNotifier(config.options.ackCallback);
+  }
+
+  /** The current state. */
+  get state(): StreamState {
+    return this.#state;
+  }
+
+  /** The server-assigned id of the current connection's stream. */
+  get streamId(): string {
+    return this.#streamId;
+  }
+
+  /** The error that failed the stream, or the last error recovered from. */
+  get lastError(): ZerobusException | undefined {
+    return this.#lastError;
+  }
+
+  /** Connects (with the retry policy); rejects if every attempt failed. */
+  async open(): Promise<void> {
+    try {
+      this.#install(await this.#connect());
+    } catch (err) {
+      this.#setState(StreamState.FAILED);
+      this.#lastError = toZerobusException(err, "Failed to create stream");
+      throw this.#lastError;
+    }
+  }
+
+  /**
+   * Admits one entry (waiting for room in the in-flight window), assigns its logical offset and sends it.
+   * `withAck` creates the {@link RecordAcknowledgment} that `ingestRecord` returns.
+   */
+  async ingest(payload: Uint8Array | readonly Uint8Array[], recordCount: number, withAck: boolean): Promise<LedgerEntry> {
+    this.#assertAccepting();
+    if (!this.#window.tryAcquire(recordCount)) await this.#window.acquire(recordCount);
+    if (this.#closing || isTerminal(this.#state)) {
+      // Admitted after close() began: the close's flush does not cover it, so refuse it rather than drop it.
+      this.#window.release(recordCount);
+      throw this.#lastError && this.#state === StreamState.FAILED ? this.#lastError : closedError();
+    }
+    const offset = this.#nextOffset++;
+    const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
+    const entry: LedgerEntry = { offset, payload, recordCount, ack };
+    this.#ledger.add(entry);
+    this.#pump();
+    return entry;
+  }
+
+  /** Waits until every entry up to logical `offset` is acknowledged. */
+  async waitForOffset(offset: number, what = "Waiting for acknowledgement"): Promise<void> {
+    if (this.#state === StreamState.FAILED) throw this.#lastError;
+    if (offset >= this.#nextOffset) {
+      throw new NonRetriableException(`Offset ${offset} has not been assigned yet (next offset is ${this.#nextOffset})`);
+    }
+    if (offset <= this.#waiters.acked) return;
+    this.#flushes++;
+    if (this.#state === StreamState.OPENED) this.#setState(StreamState.FLUSHING);
+    try {
+      await this.#waiters.waitFor(offset, this.#options.flushTimeoutMs, what);
+    } finally {
+      this.#flushes--;
+      if (this.#flushes === 0 && this.#state === StreamState.FLUSHING) this.#setState(StreamState.OPENED);
+    }
+  }
+
+  /** Waits for every entry ingested so far. Entries ingested meanwhile are not waited for. */
+  async flush(what = "Flush"): Promise<void> {
+    if (this.#state === StreamState.FAILED) throw this.#lastError;
+    if (this.#state === StreamState.CLOSED || this.#nextOffset === 0) return;
+    await this.waitForOffset(this.#nextOffset - 1, what);
+  }
+
+  /** Flushes, then ends the call. Idempotent; on a flush failure the stream fails and the error is thrown. */
+  close(): Promise<void> {
+    if (isTerminal(this.#state)) return Promise.resolve();
+    this.#closing ??= this.#closeGracefully();
+    return this.#closing;
+  }
+
+  /** Unacknowledged entries: the failed set once the stream has ended, else what is in the ledger now. */
+  unackedEntries(): readonly LedgerEntry[] {
+    return isTerminal(this.#state) ? this.#failed : this.#ledger.snapshot();
+  }
+
+  async #closeGracefully(): Promise<void> {
+    try {
+      await this.flush("Close (flush)");
+    } catch (err) {
+      this.#fail(toZerobusException(err, "Failed to close stream"));
+      throw err;
+    }
+    if (isTerminal(this.#state)) return;
+    this.#setState(StreamState.CLOSED);
+    this.#stopRetries.abort();
+    this.#window.close(closedError());
+    const connection = this.#connection;
+    this.#dropConnection(false);
+    if (connection) await this.#endCall(connection);
+  }
+
+  /** Half-closes and waits (bounded) for the server to finish the call with its status. */
+  #endCall(connection: Connection): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        connection.call.cancel();
+        resolve();
+      }, CLOSE_GRACE_MS);
+      this.#onGracefulEnd = (ended) => {
+        if (ended !== connection) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      connection.call.end();
+    });
+  }
+
+  #assertAccepting(): void {
+    if (this.#state === StreamState.FAILED && this.#lastError) {
+      throw new NonRetriableException(`Stream failed: ${this.#lastError.message}`, { cause: this.#lastError });
+    }
+    if (this.#closing || isTerminal(this.#state) || this.#state === StreamState.UNINITIALIZED) throw closedError();
+  }
+
+  #setState(next: StreamState): void {
+    assertTransition(this.#state, next);
+    this.#state = next;
+  }
+
+  #connect(): Promise<Connection> {
+    const options: ConnectOptions = {
+      channel: this.#config.channel,
+      getHeaders: this.#config.getHeaders,
+      createRequest: this.#config.createRequest,
+      timeoutMs: this.#options.recoveryTimeoutMs,
+      handlers: { response: (c, r) => this.#onResponse(c, r), closed: (c, e) => this.#onClosed(c, e) },
+    };
+    const attempts = this.#options.recovery ? 1 + this.#options.recoveryRetries : 1;
+    return connectWithRetries(options, { attempts, backoffMs: this.#options.recoveryBackoffMs, signal: this.#stopRetries.signal });
+  }
+
+  #install(connection: Connection): void {
+    this.#connection = connection;
+    this.#streamId = connection.streamId;
+    this.#setState(this.#flushes > 0 ? StreamState.FLUSHING : StreamState.OPENED);
+    this.#pump();
+  }
+
+  /** Sends every unsent entry, one request each, until the transport asks us to wait. */
+  #pump(): void {
+    const connection = this.#connection;
+    if (!connection || this.#paused || this.#waitingForDrain) return;
+    while (this.#ledger.unsentCount > 0) {
+      const entry = this.#ledger.unsent(0);
+      const request = this.#encode(entry, this.#ledger.markSent(1));
+      if (!connection.call.write(request)) {
+        this.#waitingForDrain = true;
+        connection.call.onDrain(() => {
+          if (connection !== this.#connection) return;
+          this.#waitingForDrain = false;
+          this.#pump();
+        });
+        break;
+      }
+    }
+    this.#armAckTimer();
+  }
+
+  #encode(entry: LedgerEntry, physicalOffset: number): Buffer {
+    const type = this.#config.wireRecordType;
+    const payload = entry.payload;
+    if (payload instanceof Uint8Array) return encodeRecordRequest(physicalOffset, type, payload);
+    // A one-record batch goes out as a single record, as the official clients send it.
+    if (payload.length === 1) return encodeRecordRequest(physicalOffset, type, payload[0]!);
+    return encodeBatchRequest(physicalOffset, type, payload);
+  }
+
+  #onResponse(connection: Connection, response: StreamResponse): void {
+    if (connection !== this.#connection) return;
+    switch (response.kind) {
+      case "ack":
+        return this.#onAck(connection, response.ackUpToOffset);
+      case "closeSignal":
+        return this.#onCloseSignal(connection, response.durationMs);
+      case "createStream":
+        return this.#protocolError(connection, "a second create-stream response");
+      case "invalid":
+        return this.#protocolError(connection, response.reason);
+    }
+  }
+
+  #onAck(connection: Connection, upTo: bigint | undefined): void {
+    if (upTo === undefined) return this.#protocolError(connection, "ack without an offset");
+    let range;
+    try {
+      range = this.#ledger.acknowledge(Number(upTo), settleEntry);
+    } catch (err) {
+      return this.#protocolError(connection, (err as Error).message);
+    }
+    if (!range) return; // a stale or repeated ack changes nothing, not even the ack timer
+    this.#window.release(range.records);
+    this.#waiters.advance(range.lastOffset);
+    this.#notifier.acked(range.firstOffset, range.lastOffset);
+    this.#onAckProgress();
+    if (this.#paused && this.#ledger.unackedRequests === 0) this.#rotate(connection);
+  }
+
+  #protocolError(connection: Connection, what: string): void {
+    const error = new ZerobusException(`Unexpected response from server: ${what}`, { grpcCode: GrpcStatus.INTERNAL });
+    this.#onClosed(connection, error);
+  }
+
+  /** The server will end this stream: stop sending, keep taking acks, then move to a new connection. */
+  #onCloseSignal(connection: Connection, durationMs: number): void {
+    if (!this.#options.recovery || this.#paused) return;
+    const cap = this.#options.streamPausedMaxWaitTimeMs;
+    const waitMs = cap === undefined ? durationMs : Math.min(cap, durationMs);
+    if (waitMs === 0 || this.#ledger.unackedRequests === 0) return this.#rotate(connection);
+    this.#paused = true;
+    this.#clearAckTimer();
+    this.#pauseTimer = setTimeout(() => this.#rotate(connection), waitMs);
+  }
+
+  /** Leaves a connection that is fine but ending, and reconnects; what is unacknowledged is resent. */
+  #rotate(connection: Connection): void {
+    if (connection !== this.#connection) return;
+    this.#dropConnection(true);
+    this.#recover(undefined);
+  }
+
+  #onClosed(connection: Connection, error: ZerobusException): void {
+    if (connection !== this.#connection) {
+      this.#onGracefulEnd?.(connection);
+      return;
+    }
+    this.#dropConnection(true);
+    if (!this.#options.recovery || !error.retriable) return this.#fail(error);
+    this.#recover(error);
+  }
+
+  #recover(cause: ZerobusException | undefined): void {
+    if (isTerminal(this.#state)) return;
+    if (cause) this.#lastError = cause;
+    this.#setState(StreamState.RECOVERING);
+    this.#ledger.rewind();
+    this.#connect().then(
+      (connection) => {
+        if (isTerminal(this.#state)) return connection.call.cancel();
+        this.#install(connection);
+      },
+      (err: unknown) => this.#fail(toZerobusException(err, "Stream recovery failed")),
+    );
+  }
+
+  /** Ends the stream for good: every entry not acknowledged is rejected and kept for `getUnacked*`. */
+  #fail(error: ZerobusException): void {
+    if (isTerminal(this.#state)) return;
+    this.#setState(StreamState.FAILED);
+    this.#lastError = error;
+    this.#stopRetries.abort();
+    this.#dropConnection(true);
+    const entries = this.#ledger.takeAll();
+    this.#failed = entries;
+    this.#window.close(error);
+    for (const entry of entries) {
+      entry.ack?._reject(error);
+      this.#notifier.failed(entry.offset, error.message);
+    }
+    this.#waiters.fail(error);
+  }
+
+  #dropConnection(cancel: boolean): void {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    this.#paused = false;
+    this.#waitingForDrain = false;
+    this.#clearAckTimer();
+    clearTimeout(this.#pauseTimer);
+    if (cancel) connection?.call.cancel();
+  }
+
+  /** The lack-of-ack timer runs only while requests are in flight and the stream is not paused. */
+  #armAckTimer(): void {
+    if (this.#ackTimer || this.#paused || !this.#connection || this.#ledger.unackedRequests === 0) return;
+    const connection = this.#connection;
+    this.#ackTimer = setTimeout(() => {
+      this.#ackTimer = undefined;
+      if (connection !== this.#connection || this.#paused || this.#ledger.unackedRequests === 0) return;
+      const ms = this.#options.serverLackOfAckTimeoutMs;
+      this.#onClosed(connection, new ZerobusException(`Server ack timeout: no acknowledgment for ${ms} ms`, { grpcCode: GrpcStatus.DEADLINE_EXCEEDED }));
+    }, this.#options.serverLackOfAckTimeoutMs);
+  }
+
+  #onAckProgress(): void {
+    if (!this.#ackTimer) return;
+    if (this.#ledger.unackedRequests > 0) this.#ackTimer.refresh();
+    else this.#clearAckTimer();
+  }
+
+  #clearAckTimer(): void {
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+  }
+}
+
+function settleEntry(entry: LedgerEntry): void {
+  entry.ack?._resolve();
+}

@@ -1,0 +1,171 @@
+/**
+ * `ZerobusStream`: the public face of one ingestion stream. It encodes records (rejecting the wrong kind
+ * before anything is sent), checks arguments, and hands entries to the {@link StreamEngine}. It offers
+ * both official API styles: Python's (`ingestRecord` → {@link RecordAcknowledgment}) and the official
+ * TypeScript SDK's (`ingestRecordOffset` → offset, `waitForOffset`).
+ */
+import type { RecordAcknowledgment } from "./acknowledgment.js";
+import { NonRetriableException } from "./errors.js";
+import type { ResolvedStreamOptions } from "./options.js";
+import type { LedgerEntry } from "./pending-ledger.js";
+import type { RecordEncoder } from "./record-encoding.js";
+import type { StreamEngine } from "./stream-engine.js";
+import type { StreamState } from "./stream-state.js";
+
+/** What the SDK keeps about a stream so that `recreateStream` can build an identical one. */
+export interface StreamRecipe {
+  readonly tableProperties: unknown;
+  readonly options: unknown;
+  readonly headersProvider: unknown;
+  readonly clientId: unknown;
+  readonly clientSecret: unknown;
+}
+
+const toBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function toOffset(offset: unknown): number {
+  if (typeof offset === "bigint" && offset >= 0n && offset <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(offset);
+  if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0) return offset;
+  throw new NonRetriableException(`Invalid offset: expected a non-negative integer, got ${String(offset)}`);
+}
+
+function assertArray(records: unknown, method: string): asserts records is readonly unknown[] {
+  if (!Array.isArray(records)) {
+    throw new NonRetriableException(`${method}: expected an array of records, got ${records === null ? "null" : typeof records}`);
+  }
+}
+
+/** One ingestion stream into one table. Create it with `ZerobusSdk.createStream`. */
+export class ZerobusStream {
+  readonly #engine: StreamEngine;
+  readonly #encode: RecordEncoder;
+  readonly #tableName: string;
+  readonly #options: ResolvedStreamOptions;
+  /** @internal Used by `ZerobusSdk.recreateStream`. */
+  readonly _recipe: StreamRecipe;
+
+  /** @internal Streams are created by `ZerobusSdk.createStream`. */
+  constructor(engine: StreamEngine, encode: RecordEncoder, tableName: string, options: ResolvedStreamOptions, recipe: StreamRecipe) {
+    this.#engine = engine;
+    this.#encode = encode;
+    this.#tableName = tableName;
+    this.#options = options;
+    this._recipe = recipe;
+  }
+
+  /** The server-assigned id of the stream (it changes when the stream reconnects). */
+  get streamId(): string {
+    return this.#engine.streamId;
+  }
+
+  /** The three-part name of the table this stream writes to. */
+  get tableName(): string {
+    return this.#tableName;
+  }
+
+  /** The stream's options, with defaults applied. */
+  get options(): ResolvedStreamOptions {
+    return this.#options;
+  }
+
+  /** Whether the stream has been closed or has failed. */
+  get isClosed(): boolean {
+    const state = this.#engine.state;
+    return state === 3 || state === 5;
+  }
+
+  /** The stream's current {@link StreamState}. */
+  getState(): StreamState {
+    return this.#engine.state;
+  }
+
+  /**
+   * Ingests one record and returns its {@link RecordAcknowledgment} once the record is admitted (this waits
+   * while `maxInflightRecords` records are unacknowledged). The record is a protobuf message, bytes or a
+   * plain object on a PROTO stream; a string or a plain object on a JSON stream.
+   *
+   * Migration note: the official TypeScript SDK's deprecated `ingestRecord` resolves with the offset after
+   * the ack; here (as in the Python SDK) it resolves with the acknowledgment handle. Use
+   * `(await stream.ingestRecord(r)).waitForAck()` for the offset after the ack.
+   */
+  async ingestRecord(record: unknown): Promise<RecordAcknowledgment> {
+    const entry = await this.#engine.ingest(this.#encode(record), 1, true);
+    return entry.ack!;
+  }
+
+  /**
+   * Ingests records as one batch request with one acknowledgment (all or nothing); `null` for an empty array.
+   * Every record is encoded first, so a bad one rejects the call before anything is sent.
+   */
+  async ingestRecords(records: readonly unknown[]): Promise<RecordAcknowledgment | null> {
+    const entry = await this.#ingestBatch(records, true, "ingestRecords");
+    return entry ? entry.ack! : null;
+  }
+
+  /** Ingests one record and resolves with its logical offset once it is queued (official TS style). */
+  async ingestRecordOffset(record: unknown): Promise<bigint> {
+    const entry = await this.#engine.ingest(this.#encode(record), 1, false);
+    return BigInt(entry.offset);
+  }
+
+  /** Ingests records as one batch; resolves with the batch's offset once queued, `null` for an empty array. */
+  async ingestRecordsOffset(records: readonly unknown[]): Promise<bigint | null> {
+    const entry = await this.#ingestBatch(records, false, "ingestRecordsOffset");
+    return entry ? BigInt(entry.offset) : null;
+  }
+
+  /** Waits until the record or batch at `offset` (and everything before it) is acknowledged. */
+  async waitForOffset(offset: bigint | number): Promise<void> {
+    return this.#engine.waitForOffset(toOffset(offset));
+  }
+
+  /**
+   * Waits until every record ingested before this call is acknowledged, up to `flushTimeoutMs`. Records
+   * ingested meanwhile are not waited for, and ingestion is not blocked.
+   */
+  flush(): Promise<void> {
+    return this.#engine.flush();
+  }
+
+  /**
+   * Flushes, then closes the stream. Idempotent. If the flush fails or times out, the stream fails: the
+   * error is thrown and the unacknowledged records stay available from {@link ZerobusStream.getUnackedRecords}.
+   */
+  close(): Promise<void> {
+    return this.#engine.close();
+  }
+
+  /**
+   * The encoded records not yet acknowledged, oldest first (JSON records as UTF-8 bytes). While the stream is
+   * open this is what is in flight now; once it has failed or closed, it is what was never acknowledged.
+   */
+  getUnackedRecords(): Buffer[] {
+    const records: Buffer[] = [];
+    for (const entry of this.#engine.unackedEntries()) {
+      if (entry.payload instanceof Uint8Array) records.push(toBuffer(entry.payload));
+      else for (const record of entry.payload) records.push(toBuffer(record));
+    }
+    return records;
+  }
+
+  /** Like {@link ZerobusStream.getUnackedRecords}, grouped as they were ingested (one array per call). */
+  getUnackedBatches(): Buffer[][] {
+    return this.#engine.unackedEntries().map((entry) =>
+      entry.payload instanceof Uint8Array ? [toBuffer(entry.payload)] : entry.payload.map(toBuffer),
+    );
+  }
+
+  /** @internal Re-ingests already-encoded entries (used by `recreateStream`). */
+  async _ingestEncoded(batch: readonly Buffer[], asBatch: boolean): Promise<void> {
+    await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, false);
+  }
+
+  async #ingestBatch(records: readonly unknown[], withAck: boolean, method: string): Promise<LedgerEntry | undefined> {
+    assertArray(records, method);
+    if (records.length === 0) return undefined;
+    const encoded = new Array<Uint8Array>(records.length);
+    for (let i = 0; i < records.length; i++) encoded[i] = this.#encode(records[i], i);
+    return this.#engine.ingest(encoded, encoded.length, withAck);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The gRPC transport: the only module that imports `@grpc/grpc-js`. One channel per `ZerobusSdk`, shared
+ * by its streams through HTTP/2 multiplexing, as the Rust engine does. Messages cross this boundary as
+ * bytes: requests are encoded by `wire/request-encoder` before `write`, responses decoded here with
+ * `wire/response-decoder`, so grpc-js never builds message objects.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { decodeStreamResponse, type StreamResponse } from "../wire/response-decoder.js";
+import type { GrpcEndpoint } from "./endpoint.js";
+import { resolveProxy } from "./proxy.js";
+
+/** Full method path of the one RPC (PROTOCOL.md §1.1). */
+export const EPHEMERAL_STREAM_METHOD = "/databricks.zerobus.Zerobus/EphemeralStream";
+
+/** Channel construction options. */
+export interface GrpcChannelOptions {
+  endpoint: GrpcEndpoint;
+  /** Sent as the grpc-js primary user agent. */
+  userAgent: string;
+  /** PEM root certificates to trust instead of the system's (e.g. a local service's self-signed cert). */
+  rootCertificates?: Buffer | undefined;
+}
+
+/** How a call ended: the gRPC status code and the server's message. */
+export interface CallStatus {
+  readonly code: number;
+  readonly details: string;
+}
+
+/** What the stream engine hears from one call. `closed` fires exactly once, last. */
+export interface StreamCallHandlers {
+  response(response: StreamResponse): void;
+  closed(status: CallStatus): void;
+}
+
+/** One open `EphemeralStream` call. */
+export interface StreamCall {
+  /** Queues an encoded request; `false` means the transport's buffer is full: wait for `onDrain`. */
+  write(request: Buffer): boolean;
+  /** Calls `callback` once when the transport can take more requests. */
+  onDrain(callback: () => void): void;
+  /** Half-closes: no more requests; responses keep arriving until the server ends the call. */
+  end(): void;
+  /** Abandons the call; `closed` fires with CANCELLED. */
+  cancel(): void;
+}
+
+const identity = (buf: Buffer): Buffer => buf;
+
+/** Runs `fn` with the proxy environment variables set to what the official SDKs would choose. */
+function withProxyDecision<T>(proxy: URL | undefined, fn: () => T): T {
+  const saved = { grpc_proxy: process.env.grpc_proxy, no_grpc_proxy: process.env.no_grpc_proxy };
+  if (proxy) {
+    process.env.grpc_proxy = proxy.href;
+    process.env.no_grpc_proxy = "";
+  }
+  try {
+    return fn();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** A gRPC channel to a Zerobus endpoint. */
+export class GrpcChannel {
+  readonly #client: grpc.Client;
+
+  /** Opens the channel lazily: no connection is made until the first call. */
+  constructor(options: GrpcChannelOptions) {
+    const credentials = options.endpoint.secure
+      ? grpc.credentials.createSsl(options.rootCertificates ?? null)
+      : grpc.credentials.createInsecure();
+    const proxy = resolveProxy(options.endpoint.host);
+    const channelOptions: grpc.ChannelOptions = {
+      "grpc.max_send_message_length": -1,
+      "grpc.max_receive_message_length": -1,
+      "grpc.primary_user_agent": options.userAgent,
+      // grpc-js applies its own proxy rules unless told not to; ours follow the official SDKs.
+      "grpc.enable_http_proxy": proxy ? 1 : 0,
+    };
+    this.#client = withProxyDecision(proxy, () => new grpc.Client(options.endpoint.target, credentials, channelOptions));
+  }
+
+  /** Starts an `EphemeralStream` call with the given headers. */
+  openStream(headers: ReadonlyArray<readonly [string, string]>, handlers: StreamCallHandlers): StreamCall {
+    const metadata = new grpc.Metadata();
+    for (const [name, value] of headers) metadata.set(name, value);
+    const call = this.#client.makeBidiStreamRequest(EPHEMERAL_STREAM_METHOD, identity, decodeStreamResponse, metadata);
+    let closed = false;
+    const close = (status: CallStatus): void => {
+      if (closed) return;
+      closed = true;
+      handlers.closed(status);
+    };
+    call.on("data", (response: StreamResponse) => {
+      if (!closed) handlers.response(response);
+    });
+    call.on("error", () => {
+      // The final status arrives through the 'status' event; this listener keeps 'error' from throwing.
+    });
+    call.on("status", (status: grpc.StatusObject) => close({ code: status.code, details: status.details }));
+    return {
+      write: (request) => call.write(request),
+      onDrain: (callback) => void call.once("drain", callback),
+      end: () => call.end(),
+      cancel: () => call.cancel(),
+    };
+  }
+
+  /** Closes the channel; open calls are cancelled. */
+  close(): void {
+    this.#client.close();
+  }
+}

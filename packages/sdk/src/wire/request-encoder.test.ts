@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { decodeRequest, wire } from "../test-support/wire-schema.js";
+import { WIRE_RECORD_TYPE, encodeBatchRequest, encodeCreateStreamRequest, encodeRecordRequest } from "./request-encoder.js";
+import { decodeStreamResponse } from "./response-decoder.js";
+
+describe("request encoder, checked against the .proto schema", () => {
+  it("encodes create_stream with table, descriptor and record type", () => {
+    const descriptor = Buffer.from([0x0a, 0x03, 0x41, 0x42, 0x43]);
+    const decoded = decodeRequest(encodeCreateStreamRequest({ tableName: "main.default.t", recordType: WIRE_RECORD_TYPE.PROTO, descriptorProto: descriptor }));
+    assert.equal(decoded.createStream?.tableName, "main.default.t");
+    assert.deepEqual(decoded.createStream?.descriptorProto, descriptor);
+    assert.equal(decoded.createStream?.recordType, 1);
+  });
+
+  it("omits the descriptor for JSON streams", () => {
+    const decoded = decodeRequest(encodeCreateStreamRequest({ tableName: "a.b.c", recordType: WIRE_RECORD_TYPE.JSON }));
+    assert.equal(decoded.createStream?.recordType, 2);
+    assert.equal(decoded.createStream?.descriptorProto, undefined);
+  });
+
+  it("encodes single records with their offset, proto as bytes and JSON as string", () => {
+    const proto = decodeRequest(encodeRecordRequest(5, WIRE_RECORD_TYPE.PROTO, Buffer.from([1, 2, 3])));
+    assert.equal(proto.ingestRecord?.offsetId, 5n);
+    assert.deepEqual(proto.ingestRecord?.protoEncodedRecord, Buffer.from([1, 2, 3]));
+    const json = decodeRequest(encodeRecordRequest(300, WIRE_RECORD_TYPE.JSON, Buffer.from('{"a":"é"}')));
+    assert.equal(json.ingestRecord?.offsetId, 300n);
+    assert.equal(json.ingestRecord?.jsonRecord, '{"a":"é"}');
+  });
+
+  it("encodes batches (including empty records and large offsets)", () => {
+    const records = [Buffer.from("x"), Buffer.alloc(0), Buffer.alloc(200, 7)];
+    const proto = decodeRequest(encodeBatchRequest(2 ** 40, WIRE_RECORD_TYPE.PROTO, records));
+    assert.equal(proto.ingestRecordBatch?.offsetId, 2n ** 40n);
+    assert.deepEqual(proto.ingestRecordBatch?.protoEncodedBatch?.records, records);
+    const json = decodeRequest(encodeBatchRequest(0, WIRE_RECORD_TYPE.JSON, [Buffer.from("{}"), Buffer.from('{"b":1}')]));
+    assert.deepEqual(json.ingestRecordBatch?.jsonBatch?.records, ["{}", '{"b":1}']);
+  });
+
+  it("encodes a sub-range of a batch", () => {
+    const records = ["a", "b", "c", "d"].map((s) => Buffer.from(s));
+    const decoded = decodeRequest(encodeBatchRequest(1, WIRE_RECORD_TYPE.PROTO, records, 1, 3));
+    assert.deepEqual(decoded.ingestRecordBatch?.protoEncodedBatch?.records, [Buffer.from("b"), Buffer.from("c")]);
+  });
+});
+
+describe("response decoder", () => {
+  const encode = (obj: Record<string, unknown>) => wire.response.encode(wire.response.fromObject(obj)).finish();
+
+  it("decodes create, ack and close-signal responses", () => {
+    assert.deepEqual(decodeStreamResponse(encode({ createStreamResponse: { streamId: "abc" } })), { kind: "createStream", streamId: "abc" });
+    assert.deepEqual(decodeStreamResponse(encode({ ingestRecordResponse: { durabilityAckUpToOffset: "9007199254740993" } })), {
+      kind: "ack",
+      ackUpToOffset: 9007199254740993n,
+    });
+    assert.deepEqual(decodeStreamResponse(encode({ closeStreamSignal: { duration: { seconds: 2, nanos: 500_000_000 } } })), {
+      kind: "closeSignal",
+      durationMs: 2500,
+    });
+  });
+
+  it("reports missing fields and garbage instead of throwing", () => {
+    assert.deepEqual(decodeStreamResponse(encode({ ingestRecordResponse: {} })), { kind: "ack", ackUpToOffset: undefined });
+    assert.deepEqual(decodeStreamResponse(encode({ createStreamResponse: {} })), { kind: "createStream", streamId: undefined });
+    assert.equal(decodeStreamResponse(new Uint8Array(0)).kind, "invalid");
+    assert.equal(decodeStreamResponse(Uint8Array.from([0x12, 0x05, 0x08])).kind, "invalid");
+    assert.equal(decodeStreamResponse(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])).kind, "invalid");
+  });
+
+  it("decodes a negative ack offset", () => {
+    assert.deepEqual(decodeStreamResponse(encode({ ingestRecordResponse: { durabilityAckUpToOffset: "-1" } })), { kind: "ack", ackUpToOffset: -1n });
+  });
+});
