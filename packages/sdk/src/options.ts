@@ -55,15 +55,25 @@ export class StreamConfigurationOptions {
 
 /** Options after defaults and validation: what the stream engine works with. */
 export interface ResolvedStreamOptions {
+  /** See {@link StreamConfigurationOptions.maxInflightRecords}. */
   readonly maxInflightRecords: number;
+  /** See {@link StreamConfigurationOptions.recovery}. */
   readonly recovery: boolean;
+  /** See {@link StreamConfigurationOptions.recoveryTimeoutMs}. */
   readonly recoveryTimeoutMs: number;
+  /** See {@link StreamConfigurationOptions.recoveryBackoffMs}. */
   readonly recoveryBackoffMs: number;
+  /** See {@link StreamConfigurationOptions.recoveryRetries}. */
   readonly recoveryRetries: number;
+  /** See {@link StreamConfigurationOptions.serverLackOfAckTimeoutMs}. */
   readonly serverLackOfAckTimeoutMs: number;
+  /** See {@link StreamConfigurationOptions.flushTimeoutMs}. */
   readonly flushTimeoutMs: number;
+  /** The record format, normalized from any accepted spelling. */
   readonly recordType: "proto" | "json";
+  /** See {@link StreamConfigurationOptions.streamPausedMaxWaitTimeMs}. */
   readonly streamPausedMaxWaitTimeMs: number | undefined;
+  /** See {@link StreamConfigurationOptions.ackCallback}. */
   readonly ackCallback: AckCallback | undefined;
 }
 
