@@ -1,1 +1,20 @@
-export {};
+/**
+ * @zerobus-ts/local: a local Zerobus Ingest service — the same gRPC protocol, OAuth token endpoint and
+ * Unity Catalog REST subset as Databricks, writing real Delta tables on disk.
+ */
+
+// Entry point
+export { startLocalService, type ColumnSpec, type LocalService } from "./service/start-local-service.js";
+
+// Options
+export { DEFAULT_LOCAL_SERVICE_OPTIONS, type LocalServiceOptions } from "./service/local-service-options.js";
+export type { ServiceFaults } from "./service/service-faults.js";
+
+// Errors
+export { TableExistsError, type TableInfo } from "./catalog/table-store.js";
+export { TableNameError, type TableName } from "./catalog/table-name.js";
+export { SchemaError } from "./schema/schema-error.js";
+
+// Reading tables back (tests, examples)
+export { readTable, type ReadTableOptions, type TableContents } from "./delta/index.js";
+export type { DeltaField, DeltaType, Row, RowValue } from "./schema/delta-type.js";

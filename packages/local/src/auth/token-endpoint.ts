@@ -1,0 +1,77 @@
+/**
+ * `POST /oidc/v1/token`: the OAuth client-credentials endpoint the SDKs call before every connection
+ * (PROTOCOL.md §3.1, §12.7). Errors follow OAuth (RFC 6749 §5.2): `{ error, error_description }`.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody, sendJson } from "../service/http-io.js";
+import { AuthorizationDetailsError, parseAuthorizationDetails } from "./authorization-details.js";
+import type { PrincipalSet } from "./principals.js";
+import type { TokenAuthority } from "./token-authority.js";
+
+/** What the token endpoint needs. */
+export interface TokenEndpointOptions {
+  authority: TokenAuthority;
+  principals: PrincipalSet;
+  /** Lifetime of issued tokens, in seconds. */
+  tokenTtlSeconds: number;
+  /** Accept any client credentials (the service runs without authentication). */
+  noAuth: boolean;
+}
+
+/** The path the endpoint answers on. */
+export const TOKEN_PATH = "/oidc/v1/token";
+
+/** Creates the request handler for `POST /oidc/v1/token`. */
+export function createTokenEndpoint(options: TokenEndpointOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    if (req.method !== "POST") {
+      sendJson(res, 405, { error: "invalid_request", error_description: "use POST" }, { allow: "POST" });
+      return;
+    }
+    const form = new URLSearchParams(await readBody(req));
+    const credentials = basicCredentials(req) ?? postedCredentials(form);
+    if (credentials === undefined) {
+      sendJson(res, 401, { error: "invalid_client", error_description: "client authentication required (HTTP Basic)" }, { "www-authenticate": 'Basic realm="zerobus-local"' });
+      return;
+    }
+    if (!options.noAuth && !options.principals.check(credentials.clientId, credentials.clientSecret)) {
+      sendJson(res, 401, { error: "invalid_client", error_description: `Client authentication failed for client id '${credentials.clientId}'` });
+      return;
+    }
+    const grantType = form.get("grant_type");
+    if (grantType !== "client_credentials") {
+      sendJson(res, 400, { error: "unsupported_grant_type", error_description: `grant_type must be client_credentials, got '${grantType ?? ""}'` });
+      return;
+    }
+    let scopes: string[] = [];
+    const details = form.get("authorization_details");
+    if (details !== null && details !== "") {
+      try {
+        scopes = parseAuthorizationDetails(details);
+      } catch (err) {
+        if (!(err instanceof AuthorizationDetailsError)) throw err;
+        sendJson(res, 400, { error: "invalid_request", error_description: err.message });
+        return;
+      }
+    }
+    const { token } = options.authority.issueToken({ clientId: credentials.clientId, scopes, ttlSeconds: options.tokenTtlSeconds });
+    sendJson(res, 200, { access_token: token, token_type: "Bearer", expires_in: options.tokenTtlSeconds, scope: form.get("scope") ?? "all-apis" });
+  };
+}
+
+function basicCredentials(req: IncomingMessage): { clientId: string; clientSecret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? "");
+  if (match === null) return undefined;
+  const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  // Taken verbatim: the SDKs do not form-encode the parts (RFC 6749 §2.3.1 would), so decoding could
+  // corrupt a secret containing '%' or '+'.
+  return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
+}
+
+function postedCredentials(form: URLSearchParams): { clientId: string; clientSecret: string } | undefined {
+  const clientId = form.get("client_id");
+  const clientSecret = form.get("client_secret");
+  return clientId !== null && clientSecret !== null ? { clientId, clientSecret } : undefined;
+}

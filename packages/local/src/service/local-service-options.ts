@@ -1,0 +1,92 @@
+/**
+ * Options of `startLocalService`, their defaults, and their validation.
+ */
+import { resolve as resolvePath } from "node:path";
+
+/** Inputs of `startLocalService`. Every field is optional. */
+export interface LocalServiceOptions {
+  /** Where tables live (`<dataDir>/<catalog>/<schema>/<table>/`). Default `./.zerobus`. */
+  dataDir?: string;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** gRPC (Zerobus) port. Default 50051. */
+  grpcPort?: number;
+  /** HTTP port: OAuth token endpoint, Unity Catalog REST subset, /health. Default 8080. */
+  httpPort?: number;
+  /** `0` makes every port ephemeral (overrides `grpcPort` and `httpPort`); what tests use. */
+  port?: 0;
+  /** Serve TLS on both ports with this PEM certificate and key. Default: plaintext. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Accept any caller: no token checks on gRPC or REST, any client credentials at the token endpoint. */
+  noAuth?: boolean;
+  /** OAuth principals, client id → secret. Default: one generated development principal. */
+  principals?: Record<string, string>;
+  /** Lifetime of issued tokens, in seconds. Default 3600. */
+  tokenTtlSeconds?: number;
+  /** Announce a close (CloseStreamSignal, then UNAVAILABLE 6002) this long after each stream opens. Default: never. */
+  streamLifetimeMs?: number;
+  /** The duration a lifetime CloseStreamSignal announces before the call ends. Default 2000. */
+  closeSignalDurationMs?: number;
+  /** Group commit: flush after this many rows / bytes / milliseconds (see `DeltaTableWriter`). */
+  commit?: { maxRows?: number; maxBytes?: number; maxDelayMs?: number };
+}
+
+/** `LocalServiceOptions` with every default applied. */
+export interface ResolvedLocalServiceOptions {
+  dataDir: string;
+  host: string;
+  grpcPort: number;
+  httpPort: number;
+  tls: { cert: string | Buffer; key: string | Buffer } | undefined;
+  noAuth: boolean;
+  principals: Record<string, string> | undefined;
+  tokenTtlSeconds: number;
+  streamLifetimeMs: number | undefined;
+  closeSignalDurationMs: number;
+  commit: { maxRows?: number; maxBytes?: number; maxDelayMs?: number };
+}
+
+/** The documented defaults. */
+export const DEFAULT_LOCAL_SERVICE_OPTIONS = Object.freeze({
+  dataDir: "./.zerobus",
+  host: "127.0.0.1",
+  grpcPort: 50051,
+  httpPort: 8080,
+  tokenTtlSeconds: 3600,
+  closeSignalDurationMs: 2000,
+});
+
+/** Applies defaults and validates, naming the option at fault in a `RangeError`. */
+export function resolveLocalServiceOptions(options: LocalServiceOptions = {}): ResolvedLocalServiceOptions {
+  const d = DEFAULT_LOCAL_SERVICE_OPTIONS;
+  if (options.port !== undefined && options.port !== 0) throw new RangeError(`port may only be 0 (all ports ephemeral), got ${options.port}`);
+  const ephemeral = options.port === 0;
+  const resolved: ResolvedLocalServiceOptions = {
+    dataDir: resolvePath(options.dataDir ?? d.dataDir),
+    host: options.host ?? d.host,
+    grpcPort: ephemeral ? 0 : (options.grpcPort ?? d.grpcPort),
+    httpPort: ephemeral ? 0 : (options.httpPort ?? d.httpPort),
+    tls: options.tls,
+    noAuth: options.noAuth ?? false,
+    principals: options.principals,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? d.tokenTtlSeconds,
+    streamLifetimeMs: options.streamLifetimeMs,
+    closeSignalDurationMs: options.closeSignalDurationMs ?? d.closeSignalDurationMs,
+    commit: { ...options.commit },
+  };
+  for (const key of ["grpcPort", "httpPort"] as const) {
+    const port = resolved[key];
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`${key} must be an integer from 0 to 65535, got ${port}`);
+  }
+  if (!Number.isInteger(resolved.tokenTtlSeconds) || resolved.tokenTtlSeconds <= 0) {
+    throw new RangeError(`tokenTtlSeconds must be a positive integer, got ${resolved.tokenTtlSeconds}`);
+  }
+  if (resolved.streamLifetimeMs !== undefined && (!Number.isFinite(resolved.streamLifetimeMs) || resolved.streamLifetimeMs <= 0)) {
+    throw new RangeError(`streamLifetimeMs must be a positive number, got ${resolved.streamLifetimeMs}`);
+  }
+  if (!Number.isFinite(resolved.closeSignalDurationMs) || resolved.closeSignalDurationMs < 0) {
+    throw new RangeError(`closeSignalDurationMs must be a non-negative number, got ${resolved.closeSignalDurationMs}`);
+  }
+  if (resolved.tls !== undefined && (!resolved.tls.cert || !resolved.tls.key)) throw new RangeError("tls needs both cert and key");
+  return resolved;
+}
