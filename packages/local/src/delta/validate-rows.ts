@@ -32,13 +32,22 @@ function validateStruct(fields: readonly DeltaField[], row: Row, index: number, 
     const path = prefix === "" ? field.name : `${prefix}.${field.name}`;
     validateValue(field.type, field.nullable, row[field.name], index, path);
   }
-  if (Object.keys(row).length > fields.length) {
-    for (const key of Object.keys(row)) {
-      if (!fields.some((field) => field.name === key)) {
-        throw new RowValidationError(index, prefix === "" ? key : `${prefix}.${key}`, "no such column in the table");
-      }
-    }
+  const names = fieldNames(fields);
+  for (const key in row) {
+    if (!names.has(key)) throw new RowValidationError(index, prefix === "" ? key : `${prefix}.${key}`, "no such column in the table");
   }
+}
+
+// Field-name sets per struct, built once per schema object rather than once per row.
+const namesByFields = new WeakMap<readonly DeltaField[], Set<string>>();
+
+function fieldNames(fields: readonly DeltaField[]): Set<string> {
+  let names = namesByFields.get(fields);
+  if (names === undefined) {
+    names = new Set(fields.map((field) => field.name));
+    namesByFields.set(fields, names);
+  }
+  return names;
 }
 
 function validateValue(type: DeltaType, nullable: boolean, value: RowValue | undefined, index: number, path: string): void {
