@@ -73,6 +73,8 @@ describe("DeltaTableWriter", () => {
     const writer = await DeltaTableWriter.open(dir, { maxDelayMs: 1 });
     assert.deepEqual(await writer.append([{ v: 1n }], { appId: "s", version: 5n }), { version: 1 });
     assert.equal(writer.txnVersion("s"), 5n);
+    assert.deepEqual(await writer.append([], { appId: "s", version: 6n }), { version: 2 }); // txn only, no file
+    assert.equal((await readCommit(dir, 2)).filter((a) => a.add).length, 0);
     await writer.close();
     await assert.rejects(writer.append([{ v: 2n }], { appId: "s", version: 6n }), (error: unknown) => error instanceof DeltaError && error.code === "WRITER_CLOSED");
   });

@@ -29,6 +29,7 @@ export async function writeDataFiles(
   encoder: ParquetEncoder,
   statsOptions: StatsOptions = {},
 ): Promise<AddAction[]> {
+  if (rows.length === 0) return []; // a flush of only empty appends commits its txns alone
   const dataFields = target.fields.filter((field) => !target.partitionColumns.includes(field.name));
   const adds: AddAction[] = [];
   try {
