@@ -77,7 +77,7 @@ describe("checkDescriptor + decodeProtoRecord", () => {
     const fields = tableDescriptor().field;
     const withField = (i: number, replacement: object) => tableDescriptor({ fields: fields.map((x, j) => (j === i ? replacement : x)) });
     assert.match(refusal(withField(0, f("id", 1, OPT, 3))).message, /column 'id' is NOT NULL.*required/);
-    assert.match(refusal(withField(0, f("id", 1, REQ, 9))).message, /column 'id' is long.*int64.*not string/);
+    assert.match(refusal(withField(0, f("id", 1, REQ, 9))).message, /column 'id' is bigint.*int64.*not string/);
     assert.match(refusal(withField(1, f("little", 2, OPT, 5))).message, /column 'small' has no field.*field 'little'.*not a column/);
     assert.match(refusal(withField(4, f("tags", 5, OPT, 5))).message, /column 'tags'.*must be repeated/);
     assert.match(refusal(withField(5, f("attrs", 6, REP, 11, ".my.pkg.Row.Addr"))).message, /column 'attrs'.*protobuf map/);

@@ -5,6 +5,7 @@
 import descriptorProto from "protobufjs/ext/descriptor.js";
 import type { IDescriptorProto, IFieldDescriptorProto } from "protobufjs/ext/descriptor.js";
 import type { DeltaField, DeltaType } from "../schema/delta-type.js";
+import { toTypeText } from "../schema/spark-schema.js";
 import { buildMessageTree, findUnresolvedField, type MessageNode, resolveTypeName, TYPE_GROUP, TYPE_MESSAGE } from "./descriptor-tree.js";
 import { childPath } from "./record-error.js";
 import type { FieldPlan, ProtoScalarType, RecordPlan, ValuePlan } from "./record-plan.js";
@@ -133,10 +134,10 @@ function matchField(field: IFieldDescriptorProto, column: DeltaField, scope: Mes
   const label = field.label === 2 ? "required" : field.label === 3 ? "repeated" : "optional";
   const collection = column.type.kind === "array" || column.type.kind === "map";
   if (collection && label !== "repeated") {
-    throw mismatch(`column '${path}' is ${typeText(column.type)}, so its field must be repeated, not ${label}`);
+    throw mismatch(`column '${path}' is ${toTypeText(column.type)}, so its field must be repeated, not ${label}`);
   }
   if (!collection && label === "repeated") {
-    throw mismatch(`column '${path}' is ${typeText(column.type)}, so its field cannot be repeated`);
+    throw mismatch(`column '${path}' is ${toTypeText(column.type)}, so its field cannot be repeated`);
   }
   if (topLevel && !column.nullable && label === "optional") {
     throw mismatch(`column '${path}' is NOT NULL, so its field must be required, not optional`);
@@ -154,7 +155,7 @@ function matchField(field: IFieldDescriptorProto, column: DeltaField, scope: Mes
 
 function matchValue(field: IFieldDescriptorProto, type: DeltaType, scope: MessageNode, root: MessageNode, path: string): ValuePlan {
   if (type.kind === "array" || type.kind === "map") {
-    throw mismatch(`column '${path}' is ${typeText(type)} inside a collection, which protobuf cannot express`);
+    throw mismatch(`column '${path}' is ${toTypeText(type)} inside a collection, which protobuf cannot express`);
   }
   if (type.kind === "struct") {
     const node = messageOf(field, scope, root);
@@ -166,7 +167,7 @@ function matchValue(field: IFieldDescriptorProto, type: DeltaType, scope: Messag
   const accepted = acceptedScalars(type) ?? [];
   const scalar = field.type === undefined || field.type === null ? undefined : SCALAR_BY_NUMBER[field.type];
   if (scalar === undefined || !accepted.includes(scalar)) {
-    throw mismatch(`column '${path}' is ${typeText(type)}, so its field must be ${accepted.join(" or ")}, not ${protoTypeName(field)}`);
+    throw mismatch(`column '${path}' is ${toTypeText(type)}, so its field must be ${accepted.join(" or ")}, not ${protoTypeName(field)}`);
   }
   return { kind: "scalar", proto: scalar, type };
 }
@@ -174,7 +175,7 @@ function matchValue(field: IFieldDescriptorProto, type: DeltaType, scope: Messag
 function matchMapEntry(field: IFieldDescriptorProto, type: Extract<DeltaType, { kind: "map" }>, scope: MessageNode, root: MessageNode, path: string): ValuePlan {
   const entry = messageOf(field, scope, root);
   if (entry === undefined || !entry.isMapEntry) {
-    throw mismatch(`column '${path}' is ${typeText(type)}, so its field must be a protobuf map, not repeated ${protoTypeName(field)}`);
+    throw mismatch(`column '${path}' is ${toTypeText(type)}, so its field must be a protobuf map, not repeated ${protoTypeName(field)}`);
   }
   const keyField = entry.descriptor.field?.find((f) => f.number === 1);
   const valueField = entry.descriptor.field?.find((f) => f.number === 2);
@@ -182,7 +183,7 @@ function matchMapEntry(field: IFieldDescriptorProto, type: Extract<DeltaType, { 
     throw mismatch(`column '${path}': map entry '${entry.name}' needs a key (field 1) and a value (field 2)`);
   }
   if (type.keyType.kind !== "primitive" && type.keyType.kind !== "decimal") {
-    throw mismatch(`column '${path}' has map keys of type ${typeText(type.keyType)}, which protobuf cannot express`);
+    throw mismatch(`column '${path}' has map keys of type ${toTypeText(type.keyType)}, which protobuf cannot express`);
   }
   return {
     kind: "map",
@@ -202,22 +203,6 @@ function protoTypeName(field: IFieldDescriptorProto): string {
   const t = field.type ?? 0;
   const name = SCALAR_BY_NUMBER[t] ?? OTHER_TYPE_NAMES[t] ?? `type ${t}`;
   return field.typeName && (t === 11 || t === 14) ? `${name} ${field.typeName}` : name;
-}
-
-/** A short SQL-ish spelling of a type for messages (the schema module owns the canonical one). */
-function typeText(type: DeltaType): string {
-  switch (type.kind) {
-    case "primitive":
-      return type.name;
-    case "decimal":
-      return `decimal(${type.precision},${type.scale})`;
-    case "struct":
-      return `struct<${type.fields.map((f) => `${f.name}:${typeText(f.type)}`).join(",")}>`;
-    case "array":
-      return `array<${typeText(type.elementType)}>`;
-    case "map":
-      return `map<${typeText(type.keyType)},${typeText(type.valueType)}>`;
-  }
 }
 
 function mismatch(text: string): DescriptorError {

@@ -32,9 +32,11 @@ export interface RawStreamOptions {
 export class RawZerobusClient {
   private readonly client: Client;
 
-  constructor(serverEndpoint: string) {
+  /** `rootCert` (PEM) is trusted for `https://` endpoints. */
+  constructor(serverEndpoint: string, rootCert?: Buffer) {
     const target = serverEndpoint.replace(/^https?:\/\//, "");
-    this.client = new Client(target, credentials.createInsecure(), {
+    const channel = serverEndpoint.startsWith("https://") ? credentials.createSsl(rootCert ?? null) : credentials.createInsecure();
+    this.client = new Client(target, channel, {
       "grpc.max_send_message_length": -1,
       "grpc.max_receive_message_length": -1,
     });
