@@ -29,7 +29,8 @@ export function createTokenEndpoint(options: TokenEndpointOptions): (req: Incomi
       return;
     }
     const form = new URLSearchParams(await readBody(req));
-    const credentials = basicCredentials(req) ?? postedCredentials(form);
+    // Without authentication any caller gets a token, even one that sends no credentials at all.
+    const credentials = basicCredentials(req) ?? postedCredentials(form) ?? (options.noAuth ? { clientId: "anonymous", clientSecret: "" } : undefined);
     if (credentials === undefined) {
       sendJson(res, 401, { error: "invalid_client", error_description: "client authentication required (HTTP Basic)" }, { "www-authenticate": 'Basic realm="zerobus-local"' });
       return;
