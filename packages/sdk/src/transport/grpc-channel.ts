@@ -78,6 +78,12 @@ export class GrpcChannel {
       "grpc.max_send_message_length": -1,
       "grpc.max_receive_message_length": -1,
       "grpc.primary_user_agent": options.userAgent,
+      // grpc-js's retry layer acknowledges writes once they are copied into its buffer, not once sent, so
+      // Node's stream backpressure never engages and that buffer (re-sliced on every send) grows without
+      // bound: O(n) per message on a long stream. With no buffer, `write()` returns false while the socket
+      // is busy, as it should. The stream engine does its own replay, so grpc-js's retries are not needed.
+      "grpc.enable_retries": 0,
+      "grpc.per_rpc_retry_buffer_size": 0,
       // grpc-js applies its own proxy rules unless told not to; ours follow the official SDKs.
       "grpc.enable_http_proxy": proxy ? 1 : 0,
     };
