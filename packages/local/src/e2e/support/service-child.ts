@@ -1,0 +1,38 @@
+/**
+ * The local service in a process of its own, for tests that kill it. Run as
+ * `node --conditions=zerobus-source --import tsx service-child.ts <dataDir> <table> <columns>`:
+ * starts the service on ephemeral loopback ports over `<dataDir>`, creates `<table>` (unless it exists),
+ * then prints `ServiceChildInfo` as one JSON line on stdout. It stops cleanly when stdin ends, so it
+ * never outlives a parent that died without killing it.
+ */
+import { startLocalService, TableExistsError } from "@zerobus-ts/local";
+
+/** The line the child prints once it is ready. */
+export interface ServiceChildInfo {
+  serverEndpoint: string;
+  workspaceUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+const [dataDir, table, columns] = process.argv.slice(2);
+if (dataDir === undefined || table === undefined || columns === undefined) {
+  console.error("usage: service-child.ts <dataDir> <table> <columns>");
+  process.exit(2);
+}
+// Small group commits: many of them, so a kill is likely to land in the middle of one.
+const service = await startLocalService({ dataDir, port: 0, commit: { maxDelayMs: 2, maxRows: 1_000 } });
+try {
+  await service.createTable(table, columns);
+} catch (err) {
+  if (!(err instanceof TableExistsError)) throw err;
+}
+const info: ServiceChildInfo = {
+  serverEndpoint: service.serverEndpoint,
+  workspaceUrl: service.workspaceUrl,
+  clientId: service.clientId,
+  clientSecret: service.clientSecret,
+};
+process.stdout.write(`${JSON.stringify(info)}\n`);
+process.stdin.on("end", () => void service.close().then(() => process.exit(0)));
+process.stdin.resume();
