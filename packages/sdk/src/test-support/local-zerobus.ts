@@ -1,0 +1,97 @@
+/**
+ * The local Zerobus service (`@zerobus-ts/local`) as a fault-test server: real gRPC, real OAuth token
+ * endpoint, real Delta table on disk, plus its fault switches. "Present at the server" is then checked the
+ * honest way, by reading the Delta table back and counting rows per record id.
+ *
+ * Why a run-time import: `@zerobus-ts/local` depends on the SDK, so the SDK package cannot depend on it
+ * (its type-check resolves packages through their built declarations, and the local package ships none).
+ * Tests load it by name at run time — the test runner's `zerobus-source` condition resolves it to its
+ * sources — and see it through the small interface declared here, which covers only what the tests use.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The local service's fault switches (`service.faults`); see `packages/local/src/service/service-faults.ts`. */
+export interface LocalFaultSwitches {
+  failNextStream(code: number, message?: string): void;
+  delayAcks(ms: number): void;
+  stallAcks(): void;
+  resumeAcks(): void;
+  cutConnectionsAfter(requests: number): void;
+  sendCloseSignalNow(durationMs: number): void;
+}
+
+/** The part of `LocalService` the fault tests use. */
+export interface LocalServiceHandle {
+  readonly serverEndpoint: string;
+  readonly workspaceUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly dataDir: string;
+  readonly faults: LocalFaultSwitches;
+  createTable(fullName: string, columns: string): Promise<unknown>;
+  issueToken(options: { scopes: readonly string[]; ttlSeconds?: number }): string;
+  close(): Promise<void>;
+}
+
+/** Options passed through to `startLocalService`. */
+export interface LocalServiceStartOptions {
+  tokenTtlSeconds?: number;
+  streamLifetimeMs?: number;
+  closeSignalDurationMs?: number;
+  commit?: { maxRows?: number; maxBytes?: number; maxDelayMs?: number };
+}
+
+interface LocalModule {
+  startLocalService(options: LocalServiceStartOptions & { port: 0; dataDir: string }): Promise<LocalServiceHandle>;
+  readTable(dir: string): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** The table every fault test writes to: numbered records (`id`) with a padding column. */
+export const FAULT_TABLE = "main.default.faults";
+
+/** A started local service with {@link FAULT_TABLE} created in a fresh temp directory. */
+export interface LocalZerobus {
+  readonly service: LocalServiceHandle;
+  /** Rows per record id in the Delta table, read from disk now. */
+  rowCounts(): Promise<Map<number, number>>;
+  /** Stops the service and deletes its data directory. */
+  close(): Promise<void>;
+}
+
+const MODULE_NAME = "@zerobus-ts/local";
+let loaded: Promise<LocalModule> | undefined;
+
+/** Loads `@zerobus-ts/local` once (see the module comment for why by name). */
+export function loadLocalModule(): Promise<LocalModule> {
+  const specifier: string = MODULE_NAME;
+  loaded ??= import(specifier) as Promise<LocalModule>;
+  return loaded;
+}
+
+/** Starts the local service on ephemeral ports and creates {@link FAULT_TABLE}. */
+export async function startLocalZerobus(options: LocalServiceStartOptions = {}): Promise<LocalZerobus> {
+  const local = await loadLocalModule();
+  const dataDir = await mkdtemp(join(tmpdir(), "zerobus-faults-"));
+  // A short commit delay keeps acks prompt; every test can still override it.
+  const service = await local.startLocalService({ ...options, port: 0, dataDir, commit: { maxDelayMs: 2, ...options.commit } });
+  await service.createTable(FAULT_TABLE, "id BIGINT NOT NULL, pad STRING");
+  const tableDir = join(dataDir, ...FAULT_TABLE.split("."));
+  return {
+    service,
+    async rowCounts() {
+      const { rows } = await local.readTable(tableDir);
+      const counts = new Map<number, number>();
+      for (const row of rows) {
+        const id = Number(row.id as bigint);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      return counts;
+    },
+    async close() {
+      await service.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
