@@ -11,6 +11,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RecordType } from "../record-type.js";
+import { ZerobusSdk } from "../sdk.js";
+import type { ZerobusStream } from "../stream.js";
+import { TableProperties } from "../table-properties.js";
+import type { DeliveryTracker } from "./delivery-tracker.js";
+import { unackedIds } from "./numbered-records.js";
 
 /** The local service's fault switches (`service.faults`); see `packages/local/src/service/service-faults.ts`. */
 export interface LocalFaultSwitches {
@@ -56,6 +62,13 @@ export interface LocalZerobus {
   readonly service: LocalServiceHandle;
   /** Rows per record id in the Delta table, read from disk now. */
   rowCounts(): Promise<Map<number, number>>;
+  /**
+   * Opens a JSON stream on {@link FAULT_TABLE} through `endpoint` (default: the service itself; pass a
+   * fault proxy's) whose headers provider issues a fresh token per connection attempt and, on every
+   * reconnect attempt, notes a fault in `tracker` with the stream's unacknowledged records. Those are
+   * exactly the records the stream may resend — so exactly the ones allowed to be stored twice.
+   */
+  openStream(tracker: DeliveryTracker, options?: object, endpoint?: string): Promise<{ sdk: ZerobusSdk; stream: ZerobusStream }>;
   /** Stops the service and deletes its data directory. */
   close(): Promise<void>;
 }
@@ -88,6 +101,19 @@ export async function startLocalZerobus(options: LocalServiceStartOptions = {}):
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
       return counts;
+    },
+    async openStream(tracker, options = {}, endpoint = service.serverEndpoint) {
+      const sdk = new ZerobusSdk(endpoint, service.workspaceUrl);
+      let stream: ZerobusStream | undefined;
+      const headers = (): Array<[string, string]> => {
+        if (stream) tracker.noteFault(unackedIds(stream));
+        return [
+          ["authorization", `Bearer ${service.issueToken({ scopes: [FAULT_TABLE] })}`],
+          ["x-databricks-zerobus-table-name", FAULT_TABLE],
+        ];
+      };
+      stream = await sdk.createStream(new TableProperties(FAULT_TABLE), "", "", { recordType: RecordType.JSON, ...options }, headers);
+      return { sdk, stream };
     },
     async close() {
       await service.close();
