@@ -10,7 +10,7 @@ import { after, describe, it } from "node:test";
 import { StreamState } from "../stream-state.js";
 import { within } from "../test-support/fixtures.js";
 import { DeliveryTracker, assertDelivered } from "../test-support/delivery-tracker.js";
-import { MemoryTable, serveDurably } from "../test-support/memory-table.js";
+import { MemoryTable, serveDurably, type RequestFate } from "../test-support/memory-table.js";
 import { ingestTracked, unackedIds } from "../test-support/numbered-records.js";
 import { openScriptedStream, type ScriptedStream } from "../test-support/scripted-stream.js";
 import type { ScriptedCall } from "../test-support/scripted-server.js";
@@ -89,7 +89,7 @@ describe("lack-of-ack timeout", () => {
     const tracker = new DeliveryTracker();
     const { stream, server } = await open(
       (call) =>
-        serveDurably(call, table, async () => {
+        serveDurably(call, table, async (): Promise<RequestFate> => {
           await new Promise((resolve) => setTimeout(resolve, 80)); // a slow server: each ack 80 ms apart
           return "ack";
         }),
