@@ -126,7 +126,9 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
       return;
     }
     client.pause();
-    const upstream = connect({ host: "127.0.0.1", port: targetPort });
+    // No Nagle delay on either leg: gRPC sends small frames and expects them to go out at once.
+    client.setNoDelay(true);
+    const upstream = connect({ host: "127.0.0.1", port: targetPort, noDelay: true });
     const pair: Pair = { client, server: upstream, dead: false };
     pairs.add(pair);
     upstream.on("error", () => {});
