@@ -12,7 +12,7 @@ import { readTable, type LocalService, type Row } from "@zerobus-ts/local";
 import { RecordType, TableProperties, ZerobusSdk, type ZerobusStream } from "@zerobus-ts/sdk";
 import { afterProto, ALL_TYPES_COLUMNS, AllTypes, allTypesRows, toJsonObject, toProtoObject } from "./support/all-types-table.js";
 import { canonicalRows, decimalsAsHyparquetFloats, sortById } from "./support/canonical-rows.js";
-import { replayDeltaLog, isContiguousFromZero } from "./support/delta-log-replay.js";
+import { replayDeltaLog, isContiguousFromZero, type LoggedAdd } from "./support/delta-log-replay.js";
 import { fileList, openDuckDb, type DuckDb } from "./support/duckdb-files.js";
 import { makeTempDir, startService, tableDir, within } from "./support/e2e-harness.js";
 import { readRowsWithHyparquet } from "./support/hyparquet-rows.js";
@@ -26,12 +26,40 @@ async function ingestAll(stream: ZerobusStream, records: readonly unknown[]): Pr
   await within(10_000, stream.close(), "close");
 }
 
+/**
+ * Checks one file's Delta statistics against what DuckDB computes from the file itself: exact counts,
+ * null counts and int64/int32/date bounds; timestamp bounds may be rounded to milliseconds, but outward
+ * only (the minimum down, the maximum up), so that data skipping never skips a matching file.
+ */
+async function checkAddStats(duck: DuckDb, file: string, add: LoggedAdd): Promise<void> {
+  const [actual] = await duck.query(`
+    SELECT count(*)::INTEGER AS n, min(id)::VARCHAR AS min_id, max(id)::VARCHAR AS max_id, min(i) AS min_i, max(i) AS max_i,
+      strftime(min(day), '%Y-%m-%d') AS min_day, strftime(max(day), '%Y-%m-%d') AS max_day,
+      epoch_us(min(ts)) AS min_ts, epoch_us(max(ts)) AS max_ts, (count(*) - count(s))::INTEGER AS null_s, (count(*) - count(ts))::INTEGER AS null_ts
+    FROM read_parquet(${fileList([file])})`);
+  const stats = add.stats!;
+  assert.equal(stats.numRecords, actual!.n);
+  // Exact int64 bounds, read from the stats text (JSON.parse would round them beyond 2^53).
+  assert.equal(/"minValues":\{"id":(-?\d+)/.exec(add.statsText!)?.[1], actual!.min_id);
+  assert.equal(/"maxValues":\{"id":(-?\d+)/.exec(add.statsText!)?.[1], actual!.max_id);
+  assert.deepEqual([stats.minValues!.i, stats.maxValues!.i, stats.minValues!.day, stats.maxValues!.day], [actual!.min_i, actual!.max_i, actual!.min_day, actual!.max_day]);
+  assert.deepEqual([stats.nullCount!.s, stats.nullCount!.ts], [actual!.null_s, actual!.null_ts]);
+  const minTs = BigInt(Date.parse(stats.minValues!.ts as string)) * 1000n;
+  const maxTs = BigInt(Date.parse(stats.maxValues!.ts as string)) * 1000n;
+  const [lo, hi] = [actual!.min_ts as bigint, actual!.max_ts as bigint];
+  assert.ok(minTs <= lo && lo - minTs < 1000n, `ts min stat ${String(stats.minValues!.ts)} vs ${lo} µs`);
+  assert.ok(maxTs >= hi && maxTs - hi < 1000n, `ts max stat ${String(stats.maxValues!.ts)} vs ${hi} µs`);
+}
+
 /** Reads the table every way there is and checks each against `expected`. Returns the files. */
 async function checkReadBack(dir: string, expected: readonly Row[], duck: DuckDb): Promise<string[]> {
   const replay = await replayDeltaLog(dir);
   assert.ok(isContiguousFromZero(replay.versions), `versions ${replay.versions.join(",")}`);
   const files = replay.liveFiles.map((add) => join(dir, add.path));
-  for (const [n, add] of replay.liveFiles.entries()) assert.equal((await stat(files[n]!)).size, add.size, add.path);
+  for (const [n, add] of replay.liveFiles.entries()) {
+    assert.equal((await stat(files[n]!)).size, add.size, add.path);
+    await checkAddStats(duck, files[n]!, add);
+  }
   assert.equal(replay.liveFiles.reduce((sum, add) => sum + (add.stats?.numRecords ?? NaN), 0), expected.length, "numRecords in the add stats");
 
   const table = await readTable(dir);

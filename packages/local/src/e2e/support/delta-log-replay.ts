@@ -11,6 +11,8 @@ import { join } from "node:path";
 export interface LoggedAdd {
   path: string;
   size: number;
+  /** The `stats` JSON text, if any (numbers beyond 2^53 are exact only here). */
+  statsText: string | undefined;
   /** The parsed `stats` JSON, if any. */
   stats: { numRecords?: number; minValues?: Record<string, unknown>; maxValues?: Record<string, unknown>; nullCount?: Record<string, unknown> } | undefined;
 }
@@ -76,7 +78,8 @@ function apply(action: Record<string, unknown>, live: Map<string, LoggedAdd>, tx
   if (action.add !== undefined) {
     const add = action.add as { path: string; size: number; stats?: string | null };
     const path = decodeURIComponent(add.path);
-    live.set(path, { path, size: add.size, stats: add.stats ? (JSON.parse(add.stats) as LoggedAdd["stats"]) : undefined });
+    const statsText = add.stats ?? undefined;
+    live.set(path, { path, size: add.size, statsText, stats: statsText ? (JSON.parse(statsText) as LoggedAdd["stats"]) : undefined });
   } else if (action.remove !== undefined) {
     live.delete(decodeURIComponent((action.remove as { path: string }).path));
   } else if (action.txn !== undefined) {
