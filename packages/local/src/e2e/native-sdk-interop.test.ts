@@ -20,13 +20,14 @@ const ROWS = 300;
 const native = loadNativeSdk();
 
 /**
- * The record's `DescriptorProto`, base64, as the official SDK takes it. protobufjs's `toDescriptor`
- * writes `required` fields as optional, so the NOT NULL `id` gets its label back by hand.
+ * The record's `DescriptorProto`, base64, as the official SDK takes it. protobufjs 8 resolves proto2
+ * labels lazily: `toDescriptor` before `resolveAll()` writes `required` fields as optional (and the service
+ * then refuses the NOT NULL `id` column's field), so resolve first.
  */
 function allTypesDescriptorBase64(): string {
+  AllTypes.root.resolveAll();
   const descriptor = (AllTypes as unknown as { toDescriptor(syntax: string): descriptorExt.IDescriptorProto }).toDescriptor("proto2");
-  const id = descriptor.field!.find((f) => f.name === "id")!;
-  id.label = 2; // LABEL_REQUIRED
+  assert.equal(descriptor.field!.find((f) => f.name === "id")!.label, 2, "id is LABEL_REQUIRED");
   return Buffer.from(descriptorExt.DescriptorProto.encode(descriptor).finish()).toString("base64");
 }
 
