@@ -17,7 +17,7 @@ export interface TokenEndpointFaults {
   readonly requests: number;
   /** The tokens handed out, in order. */
   readonly tokens: readonly string[];
-  /** Fails the next `count` token requests with `failure`. */
+  /** Fails `count` more token requests with `failure`, after any failures already queued. */
   failNext(count: number, failure: TokenFailure): void;
   /** Fails every token request with `failure` until `heal()`. */
   failAll(failure: TokenFailure): void;
@@ -30,7 +30,8 @@ export interface TokenEndpointFaults {
 export async function startTokenEndpointFaults(targetUrl: string): Promise<TokenEndpointFaults> {
   let requests = 0;
   const tokens: string[] = [];
-  let failing: { remaining: number; failure: TokenFailure } | undefined;
+  const queued: TokenFailure[] = [];
+  let failingAll: TokenFailure | undefined;
 
   const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
@@ -56,9 +57,8 @@ export async function startTokenEndpointFaults(targetUrl: string): Promise<Token
   const server = createServer((req, res) => {
     const isToken = req.url?.startsWith("/oidc/v1/token") ?? false;
     if (isToken) requests++;
-    if (isToken && failing) {
-      const { failure } = failing;
-      if (--failing.remaining <= 0) failing = undefined;
+    const failure = isToken ? (queued.shift() ?? failingAll) : undefined;
+    if (failure !== undefined) {
       req.resume();
       if (failure === "drop") {
         req.socket.destroy();
@@ -85,13 +85,14 @@ export async function startTokenEndpointFaults(targetUrl: string): Promise<Token
     },
     tokens,
     failNext(count, failure) {
-      failing = count > 0 ? { remaining: count, failure } : undefined;
+      for (let i = 0; i < count; i++) queued.push(failure);
     },
     failAll(failure) {
-      failing = { remaining: Number.POSITIVE_INFINITY, failure };
+      failingAll = failure;
     },
     heal() {
-      failing = undefined;
+      queued.length = 0;
+      failingAll = undefined;
     },
     close: () =>
       new Promise<void>((resolve) => {
