@@ -1,13 +1,14 @@
 /**
- * Why a Delta operation failed. The service maps these to gRPC statuses: `ROW_INVALID` →
- * INVALID_ARGUMENT, `TABLE_NOT_FOUND` → NOT_FOUND, `UNSUPPORTED_FEATURE` → FAILED_PRECONDITION,
- * `WRITER_CLOSED` → UNAVAILABLE, the rest → INTERNAL.
+ * Why a Delta operation failed. The service maps these to gRPC statuses: `ROW_INVALID` and
+ * `UNSUPPORTED_FEATURE` → INVALID_ARGUMENT (both non-retriable for the SDKs), `TABLE_NOT_FOUND` →
+ * NOT_FOUND, `WRITER_CLOSED` → UNAVAILABLE, the rest → INTERNAL.
  */
 export type DeltaErrorCode =
   | "VERSION_CONFLICT"
   | "ROW_INVALID"
   | "TABLE_EXISTS"
   | "TABLE_NOT_FOUND"
+  | "VERSION_NOT_FOUND"
   | "LOG_INVALID"
   | "UNSUPPORTED_FEATURE"
   | "INCOMPATIBLE_CHANGE"
@@ -40,6 +41,21 @@ export class VersionConflictError extends DeltaError {
     super("VERSION_CONFLICT", `Version ${version} of the table was committed by another writer`, options);
     this.name = "VersionConflictError";
     this.version = version;
+  }
+}
+
+/**
+ * The table needs a protocol version or table feature this service does not implement. Not
+ * retriable: the table has to change, not the request.
+ */
+export class UnsupportedFeatureError extends DeltaError {
+  /** The feature's protocol name (`rowTracking`, `variantType`, …) or the version (`minReaderVersion=4`). */
+  readonly feature: string;
+
+  constructor(feature: string, message: string, options: DeltaErrorOptions = {}) {
+    super("UNSUPPORTED_FEATURE", message, options);
+    this.name = "UnsupportedFeatureError";
+    this.feature = feature;
   }
 }
 

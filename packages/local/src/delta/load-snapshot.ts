@@ -4,7 +4,7 @@ import { parseActionLine } from "./action-json.js";
 import type { DeltaAction } from "./delta-actions.js";
 import { DeltaError } from "./delta-error.js";
 import { commitFileName, logDir } from "./log-files.js";
-import { listLog, readLastCheckpoint, type CheckpointFiles, type LogListing } from "./log-listing.js";
+import { listLog, readLastCheckpoint, type CheckpointFiles, type LastCheckpoint, type LogListing } from "./log-listing.js";
 import { LogReplay } from "./log-replay.js";
 import { readCheckpointActions } from "./read-checkpoint.js";
 import type { Snapshot } from "./snapshot.js";
@@ -21,8 +21,8 @@ export interface LoadSnapshotOptions {
  * applies the JSON commits after it, which must be contiguous. A checkpoint that fails to read is
  * skipped in favour of an older one or of replay from version 0.
  *
- * @throws DeltaError TABLE_NOT_FOUND (no log), LOG_INVALID (gaps, unknown version, missing
- * protocol/metaData, unreadable commits).
+ * @throws DeltaError TABLE_NOT_FOUND (no log), VERSION_NOT_FOUND (beyond the latest version),
+ * LOG_INVALID (gaps, history no longer reconstructible, missing protocol/metaData, unreadable commits).
  */
 export async function loadSnapshot(dir: string, options: LoadSnapshotOptions = {}): Promise<Snapshot> {
   const listing = await listLog(dir);
@@ -30,22 +30,23 @@ export async function loadSnapshot(dir: string, options: LoadSnapshotOptions = {
   if (latest === null) throw new DeltaError("TABLE_NOT_FOUND", `No Delta table at ${dir} (the log is empty)`);
   const target = options.version ?? latest;
   if (!Number.isSafeInteger(target) || target < 0 || target > latest) {
-    throw new DeltaError("LOG_INVALID", `Version ${target} of ${dir} does not exist (latest is ${latest})`);
+    throw new DeltaError("VERSION_NOT_FOUND", `Version ${target} of ${dir} does not exist (latest is ${latest})`);
   }
   const candidates = await checkpointCandidates(dir, listing, target);
   let lastError: unknown;
   for (const checkpoint of candidates) {
-    const replay = new LogReplay();
+    const replay = new LogReplay(dir);
     if (checkpoint !== null) {
       try {
         for (const action of await readCheckpointActions(dir, checkpoint)) replay.apply(action);
       } catch (error) {
+        // A damaged checkpoint is only a lost shortcut: try an older one, or replay from version 0.
         lastError = error;
         continue;
       }
     }
     const first = checkpoint === null ? 0 : checkpoint.version + 1;
-    assertContiguous(dir, listing, first, target);
+    assertContiguous(dir, listing, first, target, lastError);
     for (let version = first; version <= target; version++) {
       for (const action of await readCommit(dir, version)) replay.apply(action);
     }
@@ -65,22 +66,48 @@ function latestVersion(listing: LogListing): number | null {
 async function checkpointCandidates(dir: string, listing: LogListing, target: number): Promise<Array<CheckpointFiles | null>> {
   const usable = listing.checkpoints.filter((checkpoint) => checkpoint.version <= target).reverse();
   const hint = await readLastCheckpoint(dir);
-  const hinted = hint === null ? undefined : usable.find((c) => c.version === hint.version && c.names.length === (hint.parts ?? 1));
+  const hinted = hint === null ? undefined : usable.find((c) => c.version === hint.version && matchesHint(c, hint));
   const ordered = hinted === undefined ? usable : [hinted, ...usable.filter((c) => c !== hinted)];
   return [...ordered, null];
 }
 
-function assertContiguous(dir: string, listing: LogListing, first: number, target: number): void {
+function matchesHint(checkpoint: CheckpointFiles, hint: LastCheckpoint): boolean {
+  if (hint.v2Checkpoint !== undefined) return checkpoint.names[0] === hint.v2Checkpoint.path;
+  return checkpoint.names.length === (hint.parts ?? 1);
+}
+
+function assertContiguous(dir: string, listing: LogListing, first: number, target: number, checkpointError: unknown): void {
   const present = new Set(listing.commits);
   for (let version = first; version <= target; version++) {
     if (!present.has(version)) {
-      const found = listing.commits.length === 0 ? "none" : `${listing.commits[0]}..${listing.commits.at(-1)}`;
+      if (first === 0 && version === 0) {
+        const oldest = listing.commits[0] ?? listing.checkpoints[0]?.version;
+        throw new DeltaError(
+          "LOG_INVALID",
+          `Version ${target} of ${dir} cannot be reconstructed: no usable checkpoint at or below it and the commits start at version ${oldest}`,
+          checkpointError === undefined ? {} : { cause: checkpointError },
+        );
+      }
+      const found = listing.commits.length === 0 ? "none" : describeVersions(listing.commits);
       throw new DeltaError(
         "LOG_INVALID",
         `The log of ${dir} is not contiguous: commit ${version} is missing (needed ${first}..${target}, commits found ${found})`,
       );
     }
   }
+}
+
+// Ascending versions as ranges: `0, 2..5, 9`.
+function describeVersions(versions: readonly number[]): string {
+  const ranges: string[] = [];
+  let start = versions[0]!;
+  for (let i = 1; i <= versions.length; i++) {
+    if (versions[i] === versions[i - 1]! + 1) continue;
+    const end = versions[i - 1]!;
+    ranges.push(start === end ? String(start) : `${start}..${end}`);
+    start = versions[i]!;
+  }
+  return ranges.join(", ");
 }
 
 async function readCommit(dir: string, version: number): Promise<DeltaAction[]> {

@@ -4,17 +4,22 @@ import { join } from "node:path";
 export const LOG_DIR = "_delta_log";
 /** Name of the checkpoint hint file. */
 export const LAST_CHECKPOINT_FILE = "_last_checkpoint";
+/** Directory of V2 checkpoint sidecar files, inside the log directory. */
+export const SIDECAR_DIR = "_sidecars";
 
 const COMMIT = /^(\d{20})\.json$/;
 const CLASSIC_CHECKPOINT = /^(\d{20})\.checkpoint\.parquet$/;
 const MULTI_PART_CHECKPOINT = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
 const V2_CHECKPOINT = /^(\d{20})\.checkpoint\.[0-9a-fA-F-]{36}\.(json|parquet)$/;
 
-/** A log file name, classified. Names that match no pattern (temp files, `.crc`) are `null`. */
+/**
+ * A log file name, classified. Names that match no pattern (temp files, `.crc`, log compaction
+ * files, which are only an optional shortcut) are `null`.
+ */
 export type LogFile =
   | { kind: "commit"; version: number; name: string }
   | { kind: "checkpoint"; version: number; name: string; part: number; parts: number }
-  | { kind: "v2-checkpoint"; version: number; name: string };
+  | { kind: "v2-checkpoint"; version: number; name: string; format: "json" | "parquet" };
 
 /** The log directory of a table. */
 export function logDir(tableDir: string): string {
@@ -47,6 +52,6 @@ export function parseLogFileName(name: string): LogFile | null {
     return { kind: "checkpoint", version: Number(match[1]), name, part: Number(match[2]), parts: Number(match[3]) };
   }
   match = V2_CHECKPOINT.exec(name);
-  if (match !== null) return { kind: "v2-checkpoint", version: Number(match[1]), name };
+  if (match !== null) return { kind: "v2-checkpoint", version: Number(match[1]), name, format: match[2] as "json" | "parquet" };
   return null;
 }

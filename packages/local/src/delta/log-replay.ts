@@ -1,32 +1,52 @@
+import { join, posix } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseSparkSchema } from "../schema/spark-schema.js";
-import type { AddAction, DeltaAction, DomainMetadataAction, MetadataAction, ProtocolAction, RemoveAction } from "./delta-actions.js";
+import type {
+  AddAction,
+  DeletionVectorDescriptor,
+  DeltaAction,
+  DomainMetadataAction,
+  MetadataAction,
+  ProtocolAction,
+  RemoveAction,
+} from "./delta-actions.js";
 import { DeltaError } from "./delta-error.js";
 import type { Snapshot } from "./snapshot.js";
 
 /**
  * Accumulates log actions in version order into table state (Delta "Action Reconciliation"): the
- * latest protocol and metaData win; a file is live when its latest add is not followed by a remove of
- * the same (path, deletion vector); the latest txn per appId and domainMetadata per domain win.
+ * latest protocol and metaData win; the latest txn per appId and domainMetadata per domain win (a
+ * removed domain is dropped); a logical file is identified by (path, deletion vector id), the newest
+ * add of a path replaces any older logical file of that path, and a remove cancels the live file only
+ * when its (path, deletion vector id) matches. Paths are compared canonically (see `canonicalPath`),
+ * so `a%20b`, `a b` and a `file:` URI of the same file are one file.
  */
 export class LogReplay {
   private protocol: ProtocolAction | undefined;
   private metadata: MetadataAction | undefined;
-  private readonly files = new Map<string, AddAction>();
+  // Live files by canonical path; each remembers its deletion vector id.
+  private readonly files = new Map<string, { dvId: string; add: AddAction }>();
+  // Tombstones by (canonical path, deletion vector id).
   private readonly removes = new Map<string, RemoveAction>();
   private readonly txns = new Map<string, bigint>();
   private readonly domains = new Map<string, DomainMetadataAction>();
 
+  /** @param tableDir - The table directory, against which relative paths are canonicalized. */
+  constructor(private readonly tableDir: string) {}
+
   /** Applies one action; actions must arrive in log order (checkpoint first, then commits). */
   apply(action: DeltaAction): void {
     if ("add" in action) {
-      const key = fileKey(action.add.path, action.add.deletionVector);
-      this.removes.delete(key);
-      this.files.delete(key); // re-adding moves the file to the end, keeping "order added"
-      this.files.set(key, action.add);
+      const path = canonicalPath(this.tableDir, action.add.path);
+      const dvId = deletionVectorId(action.add.deletionVector);
+      this.removes.delete(fileKey(path, dvId));
+      this.files.delete(path); // re-adding moves the file to the end, keeping "order added"
+      this.files.set(path, { dvId, add: action.add });
     } else if ("remove" in action) {
-      const key = fileKey(action.remove.path, action.remove.deletionVector);
-      this.files.delete(key);
-      this.removes.set(key, action.remove);
+      const path = canonicalPath(this.tableDir, action.remove.path);
+      const dvId = deletionVectorId(action.remove.deletionVector);
+      if (this.files.get(path)?.dvId === dvId) this.files.delete(path);
+      this.removes.set(fileKey(path, dvId), action.remove);
     } else if ("metaData" in action) {
       this.metadata = action.metaData;
     } else if ("protocol" in action) {
@@ -48,6 +68,9 @@ export class LogReplay {
   toSnapshot(tableDir: string, version: number, checkpointVersion: number | null): Snapshot {
     if (this.protocol === undefined) throw new DeltaError("LOG_INVALID", `No protocol action found up to version ${version} of ${tableDir}`);
     if (this.metadata === undefined) throw new DeltaError("LOG_INVALID", `No metaData action found up to version ${version} of ${tableDir}`);
+    if (typeof this.metadata.schemaString !== "string") {
+      throw new DeltaError("LOG_INVALID", `The metaData action in force at version ${version} of ${tableDir} has no schemaString`);
+    }
     let fields;
     try {
       fields = parseSparkSchema(this.metadata.schemaString);
@@ -62,7 +85,7 @@ export class LogReplay {
       fields,
       partitionColumns: this.metadata.partitionColumns ?? [],
       configuration: this.metadata.configuration ?? {},
-      files: [...this.files.values()],
+      files: [...this.files.values()].map((file) => file.add),
       removes: [...this.removes.values()],
       txns: new Map(this.txns),
       domains: new Map(this.domains),
@@ -71,14 +94,31 @@ export class LogReplay {
   }
 }
 
-// Paths are compared decoded, so `a%20b` and `a b` name the same file, as Spark canonicalizes them.
-function fileKey(path: string, deletionVector: AddAction["deletionVector"]): string {
-  let decoded = path;
+/**
+ * The deletion vector's unique id (protocol "Derived Fields"): `<storageType><pathOrInlineDv>`, plus
+ * `@<offset>` when there is an offset; `""` for a file without one.
+ */
+export function deletionVectorId(dv: DeletionVectorDescriptor | null | undefined): string {
+  if (dv == null) return "";
+  return dv.offset == null ? `${dv.storageType}${dv.pathOrInlineDv}` : `${dv.storageType}${dv.pathOrInlineDv}@${dv.offset}`;
+}
+
+/**
+ * The identity of a file path for reconciliation: relative paths are decoded and joined to the
+ * table directory, `file:` URIs and absolute paths are decoded, so every spelling of one local file
+ * compares equal. Paths of other schemes are kept as they are.
+ */
+export function canonicalPath(tableDir: string, path: string): string {
   try {
-    decoded = decodeURIComponent(path);
+    if (path.startsWith("file:")) return fileURLToPath(path.startsWith("file:/") ? path : `file:${path.slice(5)}`);
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path)) return path;
+    const decoded = path.split("/").map((segment) => decodeURIComponent(segment)).join("/");
+    return path.startsWith("/") ? posix.normalize(decoded) : join(tableDir, decoded);
   } catch {
-    // keep the raw path when it is not valid percent-encoding
+    return path; // not valid percent-encoding or not a valid file URI: compare it as written
   }
-  const dv = deletionVector == null ? "" : `${deletionVector.storageType}${deletionVector.pathOrInlineDv}@${deletionVector.offset ?? ""}`;
-  return `${decoded}\u0000${dv}`;
+}
+
+function fileKey(path: string, dvId: string): string {
+  return `${path}\u0000${dvId}`;
 }

@@ -2,7 +2,7 @@
  * Shared fixtures of the Delta tests: temp directories and a table schema covering every type.
  * Not used by production code.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DeltaField, Row } from "../schema/delta-type.js";
@@ -12,6 +12,28 @@ import { parseColumnList } from "../schema/parse-sql-type.js";
 export async function makeTempDir(prefix = "zerobus-delta-"): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Where the Spark-written golden tables are (DELTA.md §3.3); `ZEROBUS_DELTA_GOLDEN` overrides it. */
+export const GOLDEN_DIR = process.env["ZEROBUS_DELTA_GOLDEN"] ?? "/work/shared/data/delta-golden";
+
+/**
+ * Copies a golden table's `delta/` directory to `target` and makes the copy writable (the golden
+ * files are read-only), so a test can append to it or damage it.
+ */
+export async function copyGoldenTable(goldenDir: string, target: string): Promise<string> {
+  await cp(goldenDir, target, { recursive: true });
+  await makeWritable(target);
+  return target;
+}
+
+async function makeWritable(path: string): Promise<void> {
+  await chmod(path, 0o755);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) await makeWritable(child);
+    else await chmod(child, 0o644);
+  }
 }
 
 /** A schema with every supported type, nesting and a NOT NULL column. */
