@@ -67,8 +67,15 @@ export interface LocalZerobus {
    * fault proxy's) whose headers provider issues a fresh token per connection attempt and, on every
    * reconnect attempt, notes a fault in `tracker` with the stream's unacknowledged records. Those are
    * exactly the records the stream may resend — so exactly the ones allowed to be stored twice.
+   * `onReconnect` runs on each reconnect attempt too, after the note. After `sdk.recreateStream`, pass
+   * the new stream to `follow`: the provider is shared with it, and must look at the stream it serves.
    */
-  openStream(tracker: DeliveryTracker, options?: object, endpoint?: string): Promise<{ sdk: ZerobusSdk; stream: ZerobusStream }>;
+  openStream(
+    tracker: DeliveryTracker,
+    options?: object,
+    endpoint?: string,
+    onReconnect?: () => void,
+  ): Promise<{ sdk: ZerobusSdk; stream: ZerobusStream; follow(next: ZerobusStream): void }>;
   /** Stops the service and deletes its data directory. */
   close(): Promise<void>;
 }
@@ -102,18 +109,21 @@ export async function startLocalZerobus(options: LocalServiceStartOptions = {}):
       }
       return counts;
     },
-    async openStream(tracker, options = {}, endpoint = service.serverEndpoint) {
+    async openStream(tracker, options = {}, endpoint = service.serverEndpoint, onReconnect) {
       const sdk = new ZerobusSdk(endpoint, service.workspaceUrl);
       let stream: ZerobusStream | undefined;
       const headers = (): Array<[string, string]> => {
-        if (stream) tracker.noteFault(unackedIds(stream));
+        if (stream) {
+          tracker.noteFault(unackedIds(stream));
+          onReconnect?.();
+        }
         return [
           ["authorization", `Bearer ${service.issueToken({ scopes: [FAULT_TABLE] })}`],
           ["x-databricks-zerobus-table-name", FAULT_TABLE],
         ];
       };
       stream = await sdk.createStream(new TableProperties(FAULT_TABLE), "", "", { recordType: RecordType.JSON, ...options }, headers);
-      return { sdk, stream };
+      return { sdk, stream, follow: (next) => void (stream = next) };
     },
     async close() {
       await service.close();
