@@ -6,7 +6,7 @@ import { readDecimal } from "./decimal128.js";
  * Converts Arrow columns (as read back from Parquet by parquet-wasm) into the row value model of
  * delta-type.ts, driven by the Arrow type alone: int64 → bigint, timestamps of any unit → bigint µs,
  * decimals → unscaled bigint, dates → days, binary → Uint8Array, lists → arrays, maps → entry arrays.
- * Coercion to the table's declared Delta types happens afterwards (see coerce-value.ts).
+ * Conversion to the table's declared Delta types happens afterwards (see file-value-plan.ts).
  *
  * Works directly on the buffers: per apache-arrow's slicing rules, value and offset buffers start at
  * the Data's first element while validity (and boolean) bits are addressed with `data.offset`.
@@ -29,6 +29,9 @@ export function dataValues(data: arrow.Data): RowValue[] {
 }
 
 function appendDataValues(data: arrow.Data, out: RowValue[]): void {
+  // Empty Data may lack child Data (apache-arrow's IPC reader leaves a list's child undefined for a
+  // zero-row batch), so nothing about it is read.
+  if (data.length === 0) return;
   const read = valueReader(data);
   const hasNulls = data.nullCount > 0;
   for (let i = 0; i < data.length; i++) out.push(hasNulls && !data.getValid(i) ? null : read(i));

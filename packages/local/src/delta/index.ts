@@ -15,7 +15,7 @@ export type {
   RemoveAction,
   TxnAction,
 } from "./delta-actions.js";
-export { DeltaError, RowValidationError, VersionConflictError, type DeltaErrorCode } from "./delta-error.js";
+export { DeltaError, RowValidationError, UnsupportedFeatureError, VersionConflictError, type DeltaErrorCode } from "./delta-error.js";
 export { DeltaTableWriter, type AppendResult, type AppendTxn } from "./delta-table-writer.js";
 export {
   DEFAULT_DELTA_TABLE_WRITER_OPTIONS,

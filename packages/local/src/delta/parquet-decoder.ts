@@ -7,6 +7,8 @@ import { vectorValues } from "./arrow-values.js";
 export interface DecodedParquet {
   numRows: number;
   columns: Map<string, RowValue[]>;
+  /** The file's top-level columns as Arrow fields (names, types, `PARQUET:field_id` metadata). */
+  fields: arrow.Field[];
 }
 
 /**
@@ -20,5 +22,5 @@ export function decodeParquet(bytes: Uint8Array): DecodedParquet {
   table.schema.fields.forEach((field, index) => {
     columns.set(field.name, vectorValues(table.getChildAt(index)!));
   });
-  return { numRows: table.numRows, columns };
+  return { numRows: table.numRows, columns, fields: table.schema.fields };
 }

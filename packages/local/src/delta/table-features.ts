@@ -1,23 +1,34 @@
 import type { DeltaField, DeltaType } from "../schema/delta-type.js";
+import { assertColumnMappingMetadata, columnMappingMode } from "./column-mapping.js";
 import type { MetadataAction, ProtocolAction } from "./delta-actions.js";
-import { DeltaError } from "./delta-error.js";
+import { UnsupportedFeatureError } from "./delta-error.js";
 
 /** Highest protocol versions this service understands. */
 export const MAX_READER_VERSION = 3;
 /** Highest writer protocol version this service understands. */
 export const MAX_WRITER_VERSION = 7;
 
-// Features a blind-append writer honours just by what it does (and does not) write (DELTA.md §1.9).
-const WRITABLE = new Set([
+/**
+ * Writer features this append-only writer honours (DELTA.md §1.9): most just by what it does and does
+ * not write (it never writes deletion vectors, CDC files, domain metadata or V2 checkpoints, and only
+ * appends at the current types).
+ */
+export const WRITABLE_FEATURES: ReadonlySet<string> = new Set([
   "appendOnly", "invariants", "timestampNtz", "deletionVectors", "domainMetadata", "v2Checkpoint",
   "vacuumProtocolCheck", "changeDataFeed", "typeWidening", "typeWidening-preview",
 ]);
-// Features that are harmless only while the table does not use them; checked against the metadata.
-const WRITABLE_WHEN_UNUSED = new Set([
-  "checkConstraints", "generatedColumns", "identityColumns", "columnMapping", "allowColumnDefaults",
+/** Writer features that are harmless only while the table does not use them (checked against the metadata). */
+export const WRITABLE_WHEN_UNUSED_FEATURES: ReadonlySet<string> = new Set([
+  "checkConstraints", "generatedColumns", "identityColumns", "allowColumnDefaults", "columnMapping",
 ]);
-// Reader features this reader can honour (deletion vectors are refused per file, column mapping per table).
-const READABLE = new Set(["timestampNtz", "deletionVectors", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening", "typeWidening-preview", "columnMapping"]);
+/**
+ * Reader features this reader honours: timestamp_ntz, deletion vectors (inline and on disk), V2
+ * checkpoints with sidecars, column mapping (name and id), type widening (integer, float, decimal
+ * and date widening), and the VACUUM check (nothing to do for a reader).
+ */
+export const READABLE_FEATURES: ReadonlySet<string> = new Set([
+  "timestampNtz", "deletionVectors", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening", "typeWidening-preview", "columnMapping",
+]);
 
 // Writer features implied by legacy writer versions 3–6.
 const LEGACY_WRITER_FEATURES: ReadonlyArray<readonly [number, string]> = [
@@ -32,39 +43,42 @@ export function writerFeatures(protocol: ProtocolAction): string[] {
 }
 
 /**
- * Refuses tables this append-only writer cannot write correctly: protocol versions above 3/7, unknown
- * features, and features whose rules we do not implement while the table uses them (CHECK constraints,
- * generated/identity/default columns, column mapping, invariants beyond NOT NULL, row tracking,
- * in-commit timestamps, catalog-managed commits).
+ * Refuses tables this append-only writer cannot write correctly: protocol versions above 3/7, reader
+ * features it cannot read, unknown writer features, and features whose rules it does not implement
+ * (row tracking, in-commit timestamps, clustering, Iceberg compatibility, catalog-managed commits,
+ * collations, and CHECK constraints, generated, identity or default columns and invariants while the
+ * table uses them).
  *
- * @throws DeltaError (UNSUPPORTED_FEATURE) naming the first blocking feature.
+ * @throws DeltaError (UNSUPPORTED_FEATURE) naming the first blocking feature; (LOG_INVALID) for a
+ * column-mapped schema without physical names or ids.
  */
 export function assertWritable(protocol: ProtocolAction, metadata: MetadataAction, fields: readonly DeltaField[]): void {
   assertReadable(protocol, metadata);
-  if (protocol.minWriterVersion > MAX_WRITER_VERSION) refuse(`writer version ${protocol.minWriterVersion}`);
+  if (protocol.minWriterVersion > MAX_WRITER_VERSION) refuse(`minWriterVersion=${protocol.minWriterVersion}`, `writer version ${protocol.minWriterVersion}`);
   for (const feature of writerFeatures(protocol)) {
-    if (WRITABLE.has(feature)) continue;
-    if (!WRITABLE_WHEN_UNUSED.has(feature)) refuse(`the writer feature "${feature}"`);
+    if (WRITABLE_FEATURES.has(feature)) continue;
+    if (!WRITABLE_WHEN_UNUSED_FEATURES.has(feature)) refuse(feature, `the writer feature "${feature}"`);
     const use = featureUse(feature, metadata, fields);
-    if (use !== null) refuse(`the writer feature "${feature}" (${use})`);
+    if (use !== null) refuse(feature, `the writer feature "${feature}" (${use})`);
   }
   const invariant = findFieldMetadata(fields, "delta.invariants");
-  if (invariant !== null) refuse(`column invariants (delta.invariants on ${invariant})`);
+  if (invariant !== null) refuse("invariants", `column invariants (delta.invariants on ${invariant})`);
+  assertColumnMappingMetadata(fields, columnMappingMode(protocol, metadata));
 }
 
 /**
- * Refuses tables this reader cannot read: reader version above 3, unknown reader features, or column
- * mapping in use (not implemented yet).
+ * Refuses tables this reader cannot read: reader version above 3, a reader feature it does not
+ * implement (variant types, catalog-managed tables, anything unknown), or an unknown column mapping
+ * mode.
  *
- * @throws DeltaError (UNSUPPORTED_FEATURE)
+ * @throws DeltaError (UNSUPPORTED_FEATURE) naming the feature.
  */
 export function assertReadable(protocol: ProtocolAction, metadata: MetadataAction): void {
-  if (protocol.minReaderVersion > MAX_READER_VERSION) refuse(`reader version ${protocol.minReaderVersion}`);
+  if (protocol.minReaderVersion > MAX_READER_VERSION) refuse(`minReaderVersion=${protocol.minReaderVersion}`, `reader version ${protocol.minReaderVersion}`);
   if (protocol.minReaderVersion >= 3) {
-    for (const feature of protocol.readerFeatures ?? []) if (!READABLE.has(feature)) refuse(`the reader feature "${feature}"`);
+    for (const feature of protocol.readerFeatures ?? []) if (!READABLE_FEATURES.has(feature)) refuse(feature, `the reader feature "${feature}"`);
   }
-  const mode = metadata.configuration?.["delta.columnMapping.mode"];
-  if (mode !== undefined && mode !== "none") refuse(`column mapping mode "${mode}"`);
+  columnMappingMode(protocol, metadata);
 }
 
 // Returns how the table uses a feature, or null when it does not.
@@ -109,8 +123,8 @@ function nestedFields(type: DeltaType): DeltaField[] | null {
   return null;
 }
 
-function refuse(what: string): never {
-  throw new DeltaError("UNSUPPORTED_FEATURE", `This service does not support ${what}`);
+function refuse(feature: string, what: string): never {
+  throw new UnsupportedFeatureError(feature, `This service does not support ${what}`);
 }
 
 /** Whether a type uses timestamp_ntz anywhere (which needs the timestampNtz feature, protocol 3/7). */
