@@ -84,6 +84,13 @@ export class GrpcChannel {
       // is busy, as it should. The stream engine does its own replay, so grpc-js's retries are not needed.
       "grpc.enable_retries": 0,
       "grpc.per_rpc_retry_buffer_size": 0,
+      // After a failed TCP/HTTP/2 connect, grpc-js waits out its own reconnect backoff (1 s, growing to
+      // 120 s) and fails every call meanwhile without trying to connect. The stream engine paces its
+      // attempts itself (recoveryBackoffMs), so that hidden pause would turn them into no-ops: a server
+      // back after one refused connection would still exhaust the retries. Keep it short; it stays below
+      // the default recoveryBackoffMs, so every attempt makes a real connection attempt.
+      "grpc.initial_reconnect_backoff_ms": 100,
+      "grpc.max_reconnect_backoff_ms": 1000,
       // grpc-js applies its own proxy rules unless told not to; ours follow the official SDKs.
       "grpc.enable_http_proxy": proxy ? 1 : 0,
     };
