@@ -141,4 +141,18 @@ describe("connections cut under the stream (TCP proxy, local service, Delta read
     await within(stream.flush(), 15_000, "flush after the outage");
     await finish(stream, tracker, firstId);
   });
+
+  it("one refused TCP connection: the next recovery attempt connects (attempts are not wasted on gRPC's own backoff)", async () => {
+    const tracker = new DeliveryTracker();
+    const firstId = nextId;
+    const { proxy, stream } = await openThroughProxy(tracker, { recoveryRetries: 5, recoveryBackoffMs: 50 });
+    await warmUp(stream, tracker);
+    proxy.refuse(true);
+    proxy.cutAll("server restarting");
+    await ingestSome(stream, tracker, 5);
+    await until(() => proxy.stats.refused >= 1, 5000, "a refused connection attempt");
+    proxy.refuse(false); // back after one refusal: one of the 5 remaining attempts (50 ms apart) must get through
+    await within(stream.flush(), 10_000, "flush after the restart");
+    await finish(stream, tracker, firstId);
+  });
 });
