@@ -49,13 +49,16 @@ export interface SoakResult {
 
 /** Stream options of the soak: quick recovery, a short ack timeout (stalls), moderate backpressure. */
 const SOAK_STREAM_OPTIONS = {
-  recoveryBackoffMs: 10,
+  recoveryBackoffMs: 50,
   recoveryTimeoutMs: 5000,
   recoveryRetries: 5,
   serverLackOfAckTimeoutMs: 500,
   flushTimeoutMs: 120_000,
   maxInflightRecords: 4000,
 };
+
+/** How many times a failed stream is recreated before the soak gives up. */
+const RECREATE_ATTEMPTS = 5;
 
 type FaultKind = "cut-bytes" | "cut-now" | "server-cut" | "close-signal" | "refused-attempt" | "ack-stall" | "ack-delay" | "non-retriable";
 
@@ -194,7 +197,10 @@ function inject(kind: FaultKind, random: SeededRandom, local: LocalZerobus, prox
   }
 }
 
-/** What an application does with a failed stream: take its records back and recreate it. */
+/**
+ * What an application does with a failed stream: take its records back and recreate it, a few times if
+ * need be (the new stream can fail too, or fail to open, when faults keep coming).
+ */
 async function recreate(
   sdk: ZerobusSdk,
   failed: ZerobusStream,
@@ -202,14 +208,34 @@ async function recreate(
   follow: (next: ZerobusStream) => void,
   resumeStall: () => void,
 ): Promise<ZerobusStream> {
-  resumeStall();
-  const ids = failed.getUnackedRecords().map(recordId);
-  tracker.returnedUnacked(ids);
-  tracker.handOver(ids);
-  const fresh = await sdk.recreateStream(failed);
-  follow(fresh);
-  // The re-ingested records have no ack handles: a flush that succeeds acknowledges them.
-  await fresh.flush();
-  tracker.acked(ids);
-  return fresh;
+  let current = failed;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < RECREATE_ATTEMPTS; attempt++) {
+    resumeStall();
+    const ids = current.getUnackedRecords().map(recordId);
+    tracker.returnedUnacked(ids);
+    let fresh: ZerobusStream;
+    try {
+      fresh = await sdk.recreateStream(current);
+    } catch (err) {
+      lastError = err; // could not open: `current` still holds the records
+      continue;
+    }
+    follow(fresh);
+    tracker.handOver(ids);
+    try {
+      // The re-ingested records have no ack handles: a flush that succeeds acknowledges them.
+      await fresh.flush();
+      tracker.acked(ids);
+      return fresh;
+    } catch (err) {
+      if (fresh.getState() !== StreamState.FAILED) throw err;
+      lastError = err;
+      const left = new Set(fresh.getUnackedRecords().map(recordId));
+      tracker.acked(ids.filter((id) => !left.has(id)));
+      tracker.rejected([...left]); // the flush's error told us, their caller
+      current = fresh;
+    }
+  }
+  throw new Error(`recreateStream failed ${RECREATE_ATTEMPTS} times`, { cause: lastError });
 }
