@@ -23,6 +23,7 @@ export {
   type DeltaTableWriterOptions,
 } from "./delta-table-writer-options.js";
 export { ENGINE_INFO } from "./engine-info.js";
+export { lintDeltaTable, type LintIssue } from "./lint-delta-table.js";
 export { loadSnapshot, type LoadSnapshotOptions } from "./load-snapshot.js";
 export { createParquetEncoder, parseParquetCodec, type ParquetCodec, type ParquetEncoder, type ParquetEncoderOptions } from "./parquet-encoder.js";
 export { readTable, type ReadTableOptions, type TableContents } from "./read-table.js";
