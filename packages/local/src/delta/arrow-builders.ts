@@ -1,5 +1,6 @@
 import * as arrow from "apache-arrow";
 import type { DeltaField, DeltaType, Row, RowValue } from "../schema/delta-type.js";
+import { columnId, PARQUET_FIELD_ID_KEY } from "./column-mapping.js";
 import { writeDecimal128 } from "./decimal128.js";
 
 /**
@@ -54,9 +55,14 @@ function primitiveArrowType(name: string): arrow.DataType {
   }
 }
 
-/** The Arrow field for a Delta field. */
+/**
+ * The Arrow field for a Delta field. A column-mapping id in the field's metadata becomes the Arrow
+ * metadata parquet-rs writes as the Parquet `field_id` (column mapping requires it in data files).
+ */
 export function toArrowField(field: DeltaField): arrow.Field {
-  return new arrow.Field(field.name, toArrowType(field.type), field.nullable);
+  const id = columnId(field);
+  const metadata = id === undefined ? null : new Map([[PARQUET_FIELD_ID_KEY, String(id)]]);
+  return new arrow.Field(field.name, toArrowType(field.type), field.nullable, metadata);
 }
 
 /** Builds one Arrow column from the values of `type` (missing values, `undefined`, are NULL). */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Row } from "../schema/delta-type.js";
+import { columnMappingMode, physicalName, toPhysicalFields, toPhysicalRow } from "./column-mapping.js";
 import { commitVersion } from "./commit-version.js";
 import type { StatsOptions } from "./compute-stats.js";
 import type { AddAction, DeltaAction } from "./delta-actions.js";
@@ -9,7 +10,7 @@ import { loadSnapshot } from "./load-snapshot.js";
 import type { ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
-import { deleteDataFiles, writeDataFiles } from "./write-data-files.js";
+import { deleteDataFiles, writeDataFiles, type DataFileTarget } from "./write-data-files.js";
 
 /** How many versions a commit may lose to other writers before giving up. */
 export const MAX_COMMIT_ATTEMPTS = 100;
@@ -42,7 +43,7 @@ export async function commitBatch(
   encoder: ParquetEncoder,
   statsOptions: StatsOptions,
 ): Promise<CommitBatchResult> {
-  const adds = await writeDataFiles(snapshot, batch.rows, encoder, statsOptions);
+  const adds = await writeDataFiles(physicalTarget(snapshot), physicalRows(snapshot, batch.rows), encoder, statsOptions);
   try {
     const actions = batchActions(batch, adds);
     let current = snapshot;
@@ -60,6 +61,24 @@ export async function commitBatch(
     await deleteDataFiles(snapshot.tableDir, adds);
     throw error;
   }
+}
+
+// With column mapping, data files, partition values and statistics use physical names (and files
+// carry the column ids as Parquet field ids); without it, these are the logical names.
+function physicalTarget(snapshot: Snapshot): DataFileTarget {
+  const mode = columnMappingMode(snapshot.protocol, snapshot.metadata);
+  if (mode === "none") return snapshot;
+  const byName = new Map(snapshot.fields.map((field) => [field.name, field]));
+  return {
+    tableDir: snapshot.tableDir,
+    fields: toPhysicalFields(snapshot.fields, mode),
+    partitionColumns: snapshot.partitionColumns.map((column) => physicalName(byName.get(column)!, mode)),
+  };
+}
+
+function physicalRows(snapshot: Snapshot, rows: readonly Row[]): readonly Row[] {
+  const mode = columnMappingMode(snapshot.protocol, snapshot.metadata);
+  return mode === "none" ? rows : rows.map((row) => toPhysicalRow(snapshot.fields, row, mode));
 }
 
 function batchActions(batch: CommitBatchInput, adds: readonly AddAction[]): DeltaAction[] {

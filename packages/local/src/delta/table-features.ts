@@ -11,15 +11,15 @@ export const MAX_WRITER_VERSION = 7;
 /**
  * Writer features this append-only writer honours (DELTA.md §1.9): most just by what it does and does
  * not write (it never writes deletion vectors, CDC files, domain metadata or V2 checkpoints, and only
- * appends at the current types).
+ * appends at the current types); column mapping by writing physical names and field ids.
  */
 export const WRITABLE_FEATURES: ReadonlySet<string> = new Set([
   "appendOnly", "invariants", "timestampNtz", "deletionVectors", "domainMetadata", "v2Checkpoint",
-  "vacuumProtocolCheck", "changeDataFeed", "typeWidening", "typeWidening-preview",
+  "vacuumProtocolCheck", "changeDataFeed", "typeWidening", "typeWidening-preview", "columnMapping",
 ]);
 /** Writer features that are harmless only while the table does not use them (checked against the metadata). */
 export const WRITABLE_WHEN_UNUSED_FEATURES: ReadonlySet<string> = new Set([
-  "checkConstraints", "generatedColumns", "identityColumns", "allowColumnDefaults", "columnMapping",
+  "checkConstraints", "generatedColumns", "identityColumns", "allowColumnDefaults",
 ]);
 /**
  * Reader features this reader honours: timestamp_ntz, deletion vectors (inline and on disk), V2
@@ -95,10 +95,6 @@ function featureUse(feature: string, metadata: MetadataAction, fields: readonly 
       return findFieldMetadata(fields, "delta.identity.start");
     case "allowColumnDefaults":
       return findFieldMetadata(fields, "CURRENT_DEFAULT");
-    case "columnMapping": {
-      const mode = configuration["delta.columnMapping.mode"];
-      return mode === undefined || mode === "none" ? null : `mode ${mode}`;
-    }
     default:
       return feature;
   }
