@@ -180,6 +180,9 @@ export class DeltaTableWriter {
   private async checkpointIfDue(version: number): Promise<void> {
     const interval = effectiveCheckpointInterval(this.snapshot.configuration, this.options.checkpointInterval);
     if (version % interval !== 0) return;
+    // Such a table wants checkpoints with typed stats_parsed/partitionValues_parsed columns, which this
+    // writer does not produce; writing none at all is always allowed.
+    if (this.snapshot.configuration["delta.checkpoint.writeStatsAsStruct"]?.toLowerCase() === "true") return;
     try {
       await writeCheckpoint(this.snapshot);
       this.lastCheckpointError = undefined;

@@ -10,14 +10,43 @@ import type { LastCheckpoint } from "./log-listing.js";
 import { createParquetEncoder, type ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
 
-/** The actions a checkpoint of `snapshot` holds: protocol, metaData, txns, domains, live adds, tombstones. */
-export function checkpointActions(snapshot: Snapshot): DeltaAction[] {
+/** Default of `delta.deletedFileRetentionDuration`: tombstones are kept a week. */
+export const DEFAULT_TOMBSTONE_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The actions a checkpoint of `snapshot` holds (protocol "Checkpoints"): protocol, metaData, txns,
+ * live domains, live adds, and the tombstones that have not expired — a remove expires once
+ * `delta.deletedFileRetentionDuration` (default a week) has passed since its `deletionTimestamp`.
+ * Stats are left out when `delta.checkpoint.writeStatsAsJson` is `false`.
+ */
+export function checkpointActions(snapshot: Snapshot, nowMs = Date.now()): DeltaAction[] {
   const actions: DeltaAction[] = [{ protocol: snapshot.protocol }, { metaData: snapshot.metadata }];
   for (const [appId, version] of snapshot.txns) actions.push({ txn: { appId, version } });
   for (const domain of snapshot.domains.values()) actions.push({ domainMetadata: domain });
-  for (const add of snapshot.files) actions.push({ add });
-  for (const remove of snapshot.removes) actions.push({ remove });
+  const withStats = snapshot.configuration["delta.checkpoint.writeStatsAsJson"]?.toLowerCase() !== "false";
+  for (const add of snapshot.files) {
+    if (withStats) actions.push({ add });
+    else {
+      const { stats: _stats, ...rest } = add;
+      actions.push({ add: rest });
+    }
+  }
+  const retentionMs = parseIntervalMs(snapshot.configuration["delta.deletedFileRetentionDuration"]) ?? DEFAULT_TOMBSTONE_RETENTION_MS;
+  for (const remove of snapshot.removes) {
+    if ((remove.deletionTimestamp ?? nowMs) >= nowMs - retentionMs) actions.push({ remove });
+  }
   return actions;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  millisecond: 1, second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000,
+};
+
+/** Milliseconds of a Spark interval text such as `interval 1 week` or `7 days`; undefined if unreadable. */
+export function parseIntervalMs(text: string | undefined): number | undefined {
+  const match = /^\s*(?:interval\s+)?(\d+)\s*([a-z]+?)s?\s*$/i.exec(text ?? "");
+  const unit = match === null ? undefined : UNIT_MS[match[2]!.toLowerCase()];
+  return unit === undefined ? undefined : Number(match![1]) * unit;
 }
 
 /**
