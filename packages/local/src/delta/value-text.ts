@@ -7,7 +7,8 @@ const MS_PER_DAY = 86_400_000;
 
 /** `YYYY-MM-DD` of a day count since 1970-01-01; undefined beyond JavaScript's date range. */
 export function formatDate(days: number): string | undefined {
-  return isoDate(new Date(days * MS_PER_DAY))?.slice(0, 10);
+  // Split at the T rather than slicing: years beyond 9999 or before 0 have a longer, signed form.
+  return isoDate(new Date(days * MS_PER_DAY))?.split("T")[0];
 }
 
 /**
@@ -38,7 +39,7 @@ export function formatTimestampMicros(micros: bigint, utc: boolean): string {
   }
   const iso = isoDate(new Date(Number(seconds) * 1000));
   if (iso === undefined) throw new RangeError(`Timestamp ${micros} is outside the representable range`);
-  const base = iso.slice(0, 19);
+  const base = iso.slice(0, iso.lastIndexOf(".")); // drop the milliseconds (and the Z)
   const text = `${base}.${fraction.toString().padStart(6, "0")}`;
   return utc ? `${text}Z` : text.replace("T", " ");
 }
