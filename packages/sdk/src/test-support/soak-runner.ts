@@ -123,15 +123,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const end = Math.round(((segment + 1) * options.records) / segments);
       const injectAt = segment < options.faults ? random.int(nextId, Math.max(nextId, end - 1)) : Number.POSITIVE_INFINITY;
       while (nextId < end) {
-        if (nextId >= injectAt && injected === segment) {
+        const size = random.chance(0.7) ? 1 : random.int(2, 20);
+        const ids = Array.from({ length: Math.min(size, end - nextId) }, (_, i) => nextId + i);
+        // The fault goes in just before the call that carries record `injectAt`.
+        if (injected === segment && nextId + ids.length > injectAt) {
           for (let turns = random.int(0, 3); turns > 0; turns--) await new Promise((resolve) => setImmediate(resolve));
           const kind = pickKind(random);
           byKind[kind] = (byKind[kind] ?? 0) + 1;
           injected++;
           inject(kind, random, local, proxy, () => (stalled = true));
         }
-        const size = random.chance(0.7) ? 1 : random.int(2, 20);
-        const ids = Array.from({ length: Math.min(size, end - nextId) }, (_, i) => nextId + i);
         try {
           await ingestTracked(stream, tracker, ids, random.int(0, 48));
           nextId += ids.length;
