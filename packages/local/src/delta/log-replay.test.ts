@@ -7,7 +7,7 @@ import { parseColumnList } from "../schema/parse-sql-type.js";
 import { commitVersion } from "./commit-version.js";
 import { createDeltaTable } from "./create-delta-table.js";
 import type { AddAction, DeletionVectorDescriptor } from "./delta-actions.js";
-import { DeltaError } from "./delta-error.js";
+import { DeltaError, UnsupportedFeatureError } from "./delta-error.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { canonicalPath, deletionVectorId, LogReplay } from "./log-replay.js";
 import { readTable } from "./read-table.js";
@@ -56,6 +56,11 @@ describe("LogReplay reconciliation", () => {
     const state = replay(add("foo", undefined, 1), remove("foo"), add("foo", undefined, 2), add("bar"));
     assert.deepEqual(state.files.map((f) => [f.path, f.size]), [["foo", 2], ["bar", 1]]);
     assert.deepEqual(state.removes, []);
+  });
+
+  it("refuses a schema with a type it has no model for, naming the feature", () => {
+    const variant = { metaData: { ...METADATA.metaData, schemaString: '{"type":"struct","fields":[{"name":"v","type":"variant","nullable":true,"metadata":{}}]}' } };
+    assert.throws(() => replay(variant), (error: unknown) => error instanceof UnsupportedFeatureError && error.feature === "variantType");
   });
 
   it("keeps the latest txn per appId and drops removed domains", () => {

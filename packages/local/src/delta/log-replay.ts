@@ -1,5 +1,6 @@
 import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SchemaError } from "../schema/schema-error.js";
 import { parseSparkSchema } from "../schema/spark-schema.js";
 import type {
   AddAction,
@@ -10,7 +11,7 @@ import type {
   ProtocolAction,
   RemoveAction,
 } from "./delta-actions.js";
-import { DeltaError } from "./delta-error.js";
+import { DeltaError, UnsupportedFeatureError } from "./delta-error.js";
 import type { Snapshot } from "./snapshot.js";
 
 /**
@@ -63,7 +64,8 @@ export class LogReplay {
   /**
    * The reconstructed state.
    *
-   * @throws DeltaError (LOG_INVALID) when no protocol or metaData was seen, or the schema is invalid.
+   * @throws DeltaError (LOG_INVALID) when no protocol or metaData was seen, or the schema is invalid;
+   * UnsupportedFeatureError for a column type this service does not model (`variant`).
    */
   toSnapshot(tableDir: string, version: number, checkpointVersion: number | null): Snapshot {
     if (this.protocol === undefined) throw new DeltaError("LOG_INVALID", `No protocol action found up to version ${version} of ${tableDir}`);
@@ -75,6 +77,12 @@ export class LogReplay {
     try {
       fields = parseSparkSchema(this.metadata.schemaString);
     } catch (cause) {
+      // A type this service has no model for (variant, …) is a feature it does not support, not damage.
+      const type = cause instanceof SchemaError ? cause.unsupportedType : undefined;
+      if (type !== undefined) {
+        const feature = type === "variant" ? "variantType" : `type ${type}`;
+        throw new UnsupportedFeatureError(feature, `This service does not support the data type ${type} (schema of ${tableDir} at version ${version})`, { cause });
+      }
       throw new DeltaError("LOG_INVALID", `The table schema at version ${version} cannot be used: ${(cause as Error).message}`, { cause });
     }
     return {

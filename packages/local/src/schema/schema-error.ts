@@ -6,6 +6,8 @@ export interface SchemaErrorOptions {
   position?: number;
   /** The underlying error, when this one wraps another (for example a JSON syntax error). */
   cause?: unknown;
+  /** For a type this service does not model (`variant`, `void`, …): its name. */
+  unsupportedType?: string;
 }
 
 /**
@@ -19,12 +21,15 @@ export class SchemaError extends Error {
   readonly text: string | undefined;
   /** Zero-based offset into {@link SchemaError.text}, when known. */
   readonly position: number | undefined;
+  /** The name of a type this service does not model, when that is the problem. */
+  readonly unsupportedType: string | undefined;
 
   constructor(message: string, options: SchemaErrorOptions = {}) {
     super(describe(message, options), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "SchemaError";
     this.text = options.text;
     this.position = options.position;
+    this.unsupportedType = options.unsupportedType;
   }
 }
 

@@ -104,7 +104,7 @@ export function parseTypeJson(json: unknown, source: string): DeltaType {
         valueContainsNull: json["valueContainsNull"] !== false,
       };
     default:
-      throw new SchemaError(`Unsupported type ${JSON.stringify(json["type"])}`, { text: source });
+      throw new SchemaError(`Unsupported type ${JSON.stringify(json["type"])}`, { text: source, unsupportedType: String(json["type"]) });
   }
 }
 
@@ -132,7 +132,7 @@ function parseTypeName(name: string, source: string): DeltaType {
       return { kind: "decimal", precision, scale };
     }
   }
-  throw new SchemaError(`Unsupported type "${name}"`, { text: source });
+  throw new SchemaError(`Unsupported type "${name}"`, { text: source, ...(/^decimal\b/.test(name) ? {} : { unsupportedType: name }) });
 }
 
 /** UC `type_text` of a type: `bigint`, `decimal(10,2)`, `array<string>`, `struct<a:int,b:string>`. */
