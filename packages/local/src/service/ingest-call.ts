@@ -134,6 +134,7 @@ export class IngestCall {
     try {
       writer = await this.ctx.writers.acquire(setup.table.dir);
     } catch (err) {
+      if (isUnsupportedFeature(err)) throw unsupportedTable(err, setup.table.name.fullName);
       throw refuse(GrpcStatus.INTERNAL, `Cannot open table '${setup.table.name.fullName}' for writing: ${(err as Error).message}`, ERROR_CODES.INTERNAL);
     }
     if (this.state.t === "ended") return;
@@ -206,6 +207,7 @@ export class IngestCall {
 
   private endWith(err: unknown): void {
     if (err instanceof CallStatusError) return this.end(err.status);
+    if (isUnsupportedFeature(err)) return this.end(unsupportedTable(err, this.tableName).status);
     this.end(callStatus(GrpcStatus.INTERNAL, `Internal error: ${(err as Error)?.message ?? String(err)}`, ERROR_CODES.INTERNAL));
   }
 
@@ -238,7 +240,19 @@ function commitFailure(err: unknown, table: string): CallStatusError {
     return refuse(GrpcStatus.UNAVAILABLE, `Table '${table}' is closing: ${err.message}`, ERROR_CODES.UNAVAILABLE);
   }
   if (err instanceof DeltaError && err.code === "ROW_INVALID") return refuse(GrpcStatus.INVALID_ARGUMENT, err.message, ERROR_CODES.INVALID_RECORD);
+  if (isUnsupportedFeature(err)) return unsupportedTable(err, table);
   return refuse(GrpcStatus.INTERNAL, `Failed to commit to table '${table}': ${(err as Error)?.message ?? String(err)}`, ERROR_CODES.INTERNAL);
+}
+
+function isUnsupportedFeature(err: unknown): err is DeltaError {
+  return err instanceof DeltaError && err.code === "UNSUPPORTED_FEATURE";
+}
+
+// Not retriable (INVALID_ARGUMENT): the SDKs retry FAILED_PRECONDITION and INTERNAL, and no retry
+// can make this service support a table feature.
+function unsupportedTable(err: DeltaError, table: string | undefined): CallStatusError {
+  const name = table === undefined ? "The table" : `Table '${table}'`;
+  return refuse(GrpcStatus.INVALID_ARGUMENT, `${name} cannot be written by this service: ${err.message}`, ERROR_CODES.UNSUPPORTED_TABLE_FEATURE);
 }
 
 function refuse(code: GrpcStatus, text: string, errorCode: number): CallStatusError {

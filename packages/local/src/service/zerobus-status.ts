@@ -26,6 +26,12 @@ export const ERROR_CODES = Object.freeze({
   MESSAGE_TOO_LARGE: 4060,
   /** An offset_id that is not the next one expected. */
   OFFSET_OUT_OF_ORDER: 4070,
+  /**
+   * The table needs a Delta protocol version or table feature this service cannot honour (row
+   * tracking, CHECK constraints, variant columns, …). Sent as INVALID_ARGUMENT so that SDKs do not
+   * retry: the table has to change, not the request.
+   */
+  UNSUPPORTED_TABLE_FEATURE: 4080,
   /** The table could not be written. */
   INTERNAL: 5000,
   /** The service is shutting down, or a test injected a failure. */
