@@ -7,6 +7,7 @@ import { CliError } from "../cli-error.js";
 import type { ConnectionSettings } from "../connection-settings.js";
 import type { TableName } from "../table-name.js";
 import { networkErrorText, sendHttpRequest, type HttpRequest } from "./http-request.js";
+import { requestToken, TokenRequestError } from "./oauth-token.js";
 
 /** A table as `GET /api/2.1/unity-catalog/tables/{full_name}` returns it (fields the command uses). */
 export interface UcTableInfo {
@@ -93,24 +94,12 @@ export class UcClient {
   // The generators' request (PROTOCOL.md §11.2): no resource, no authorization_details — a plain
   // workspace token, which is what the catalog API wants.
   private async fetchToken(): Promise<string> {
-    const { clientId, clientSecret } = this.settings;
-    const response = await this.send({
-      method: "POST",
-      url: `${this.settings.workspaceUrl}/oidc/v1/token`,
-      headers: {
-        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-      },
-      body: new URLSearchParams({ grant_type: "client_credentials", scope: "all-apis" }).toString(),
-    });
-    if (response.status === 401 || response.status === 403) {
-      throw new CliError(`the workspace refused the client credentials of '${clientId}' (HTTP ${response.status}); check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET`);
+    try {
+      return await requestToken(this.settings);
+    } catch (err) {
+      if (err instanceof TokenRequestError) throw new CliError(err.message, { cause: err });
+      throw err;
     }
-    if (response.status < 200 || response.status >= 300) throw new CliError(`token request failed: ${describeFailure(response.status, response.text).text}`);
-    const token = (parseJson(response.text, "/oidc/v1/token") as { access_token?: unknown }).access_token;
-    if (typeof token !== "string" || token === "") throw new CliError("the token endpoint's answer has no access_token");
-    return token;
   }
 
   private async send(req: Omit<HttpRequest, "ca" | "timeoutMs">): Promise<{ status: number; text: string }> {

@@ -10,6 +10,7 @@
  * of the batch it was.
  */
 import {
+  NonRetriableException,
   OAuthHeadersProvider,
   RecordType,
   StreamState,
@@ -19,6 +20,7 @@ import {
   type ZerobusStream,
 } from "@zerobus-ts/sdk";
 import { CliError, errorText } from "../cli-error.js";
+import { requestToken, TokenRequestError, writeTokenFields } from "../catalog/oauth-token.js";
 import { workspaceIdOf, type ConnectionSettings } from "../connection-settings.js";
 import { RecordInputError } from "../input/input-records.js";
 import { RecordLocator, type PendingRecord } from "./record-locator.js";
@@ -147,19 +149,12 @@ function createSdk(settings: ConnectionSettings): ZerobusSdk {
 }
 
 async function openStream(sdk: ZerobusSdk, target: IngestTarget, locator: RecordLocator | undefined): Promise<ZerobusStream> {
-  const { settings } = target;
-  const oauth = new OAuthHeadersProvider({
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    tableName: target.tableName,
-    workspaceUrl: settings.workspaceUrl,
-    workspaceId: workspaceIdOf(settings.serverEndpoint),
-  });
+  const fetchHeaders = headerSource(target);
   // Asked once per connection attempt: the moment wire offsets restart at 0.
   const headers = {
     getHeaders: () => {
       locator?.connecting();
-      return oauth.getHeaders();
+      return fetchHeaders();
     },
   };
   return sdk.createStream(
@@ -173,6 +168,31 @@ async function openStream(sdk: ZerobusSdk, target: IngestTarget, locator: Record
     },
     headers,
   );
+}
+
+/**
+ * A fresh write token and the table header per connection attempt: the SDK's OAuth provider, or — with
+ * `--ca-cert`, which the SDK's token fetch cannot use — the same request made by the CLI.
+ */
+function headerSource(target: IngestTarget): () => Promise<Array<[string, string]>> {
+  const { settings, tableName } = target;
+  const workspaceId = workspaceIdOf(settings.serverEndpoint);
+  if (settings.caCert === undefined) {
+    const oauth = new OAuthHeadersProvider({ clientId: settings.clientId, clientSecret: settings.clientSecret, tableName, workspaceUrl: settings.workspaceUrl, workspaceId });
+    return () => oauth.getHeaders();
+  }
+  return async () => {
+    let token: string;
+    try {
+      token = await requestToken(settings, writeTokenFields(tableName, workspaceId));
+    } catch (err) {
+      // As the SDK classifies token failures: a refusal (4xx) never heals; the rest may.
+      const status = err instanceof TokenRequestError ? err.status : undefined;
+      if (status !== undefined && status < 500) throw new NonRetriableException(errorText(err), { cause: err });
+      throw err;
+    }
+    return [["authorization", `Bearer ${token}`], ["x-databricks-zerobus-table-name", tableName]];
+  };
 }
 
 /**
