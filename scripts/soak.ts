@@ -46,8 +46,9 @@ for (const seed of seedList()) {
   const kinds = Object.entries(result.faultsByKind).sort().map(([k, n]) => `${k} ${n}`).join(", ");
   console.log(`  faults injected:     ${result.faultsInjected} (${kinds})`);
   console.log(`  proxy cuts fired:    ${result.proxyCuts}`);
-  console.log(`  reconnect attempts:  ${result.reconnectAttempts}; streams recreated after a fatal error: ${result.recreated}`);
-  console.log(`  records:             ${r.records.toLocaleString()} handed over, ${r.acked.toLocaleString()} acknowledged and in the table, ${r.rejectedAndReturned} rejected and returned`);
+  console.log(`  reconnect attempts:  ${result.reconnectAttempts}`);
+  console.log(`  fatal failures:      ${result.recreated} streams failed for good and were recreated; ${result.returnedAndResent} records rejected, returned by getUnacked* and resent`);
+  console.log(`  records:             ${r.records.toLocaleString()} handed over; in the end ${r.acked.toLocaleString()} acknowledged and in the table, ${r.rejectedAndReturned} rejected and returned`);
   console.log(`  lost:                ${r.lost}`);
   console.log(`  duplicates:          ${r.duplicates.toLocaleString()} extra rows (all of records in flight at a fault; unexplained: ${r.unexplainedDuplicates}), phantoms: ${r.phantoms}`);
   console.log(`  time:                ${result.seconds.toFixed(1)} s`);

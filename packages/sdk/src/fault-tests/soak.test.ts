@@ -21,7 +21,8 @@ describe("soak (small budget)", () => {
       assert.ok(result.reconnectAttempts > 0, "faults led to reconnects");
       console.log(
         `soak seed ${seed}: ${result.faultsInjected} faults (${JSON.stringify(result.faultsByKind)}), ${result.proxyCuts} proxy cuts, ` +
-          `${result.reconnectAttempts} reconnect attempts, ${result.recreated} recreated; ${report.records} records, ` +
+          `${result.reconnectAttempts} reconnect attempts, ${result.recreated} recreated (${result.returnedAndResent} records resent); ` +
+          `${report.records} records, ` +
           `${report.lost} lost, ${report.duplicates} duplicates; ${result.seconds.toFixed(1)} s`,
       );
     });

@@ -43,6 +43,8 @@ export interface SoakResult {
   readonly reconnectAttempts: number;
   /** Streams that failed for good and were recreated with `recreateStream`. */
   readonly recreated: number;
+  /** Records rejected to their caller by a failed stream, returned by `getUnacked*` and re-ingested. */
+  readonly returnedAndResent: number;
   readonly report: DeliveryReport;
   readonly seconds: number;
 }
@@ -101,6 +103,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { sdk } = opened;
   let stream = opened.stream;
   let recreated = 0;
+  const resent = { records: 0 };
   let injected = 0;
   /** Flushes; a stream that failed for good meanwhile is recreated (and flushed) instead. */
   const settle = async (current: ZerobusStream): Promise<ZerobusStream> => {
@@ -110,7 +113,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     } catch (err) {
       if (current.getState() !== StreamState.FAILED) throw err;
       recreated++;
-      return recreate(sdk, current, tracker, opened.follow, resumeStall);
+      return recreate(sdk, current, tracker, opened.follow, resumeStall, resent);
     }
   };
   try {
@@ -138,7 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           nextId += ids.length;
         } catch (err) {
           if (stream.getState() !== StreamState.FAILED) throw err;
-          stream = await recreate(sdk, stream, tracker, opened.follow, resumeStall);
+          stream = await recreate(sdk, stream, tracker, opened.follow, resumeStall, resent);
           recreated++;
         }
       }
@@ -158,6 +161,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       proxyCuts: proxy.stats.cuts,
       reconnectAttempts: tracker.faults,
       recreated,
+      returnedAndResent: resent.records,
       report,
       seconds: (performance.now() - started) / 1000,
     };
@@ -208,6 +212,7 @@ async function recreate(
   tracker: DeliveryTracker,
   follow: (next: ZerobusStream) => void,
   resumeStall: () => void,
+  resent: { records: number },
 ): Promise<ZerobusStream> {
   let current = failed;
   let lastError: unknown;
@@ -224,6 +229,7 @@ async function recreate(
     }
     follow(fresh);
     tracker.handOver(ids);
+    resent.records += ids.length;
     try {
       // The re-ingested records have no ack handles: a flush that succeeds acknowledges them.
       await fresh.flush();
