@@ -1,5 +1,6 @@
 /**
- * The Unity Catalog REST subset: get, list, create and delete tables under `/api/2.1/unity-catalog/tables`.
+ * The Unity Catalog REST subset: get, list, create and delete tables under `/api/2.1/unity-catalog/tables`,
+ * plus the local-only `GET …/tables/{full_name}/rows` (table-rows.ts).
  * Every call needs a bearer token from the token endpoint (any grants may read; creating and deleting
  * need only a valid token); errors use the Databricks shape `{ error_code, message }`.
  */
@@ -8,6 +9,7 @@ import { TokenError, type TokenAuthority } from "../auth/token-authority.js";
 import { SchemaError } from "../schema/schema-error.js";
 import { bearerToken, HttpError, readBody, sendJson } from "../service/http-io.js";
 import { parseTableName, TableNameError, type TableName } from "./table-name.js";
+import { sendTableRows } from "./table-rows.js";
 import { TableExistsError, type TableStore } from "./table-store.js";
 import { parseCreateTableBody, toUcTableJson } from "./uc-table-json.js";
 
@@ -57,6 +59,11 @@ export function createCatalogApi(options: CatalogApiOptions): (req: IncomingMess
         return;
       }
       throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method ?? ""} is not supported on ${TABLES_PATH}`);
+    }
+    const rows = /^\/([^/]+)\/rows\/?$/.exec(rest);
+    if (rows !== null) {
+      if (req.method !== "GET") throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method ?? ""} is not supported on a table's rows`);
+      return sendTableRows(res, store, tableNameFromPath(rows[1]!), query);
     }
     const name = tableNameFromPath(rest.slice(1));
     if (req.method === "GET") {
