@@ -1,0 +1,69 @@
+/**
+ * The bench server: a grpc-js `EphemeralStream` server on loopback that acknowledges everything and never
+ * decodes a record, so client cost dominates. Acks are coalesced to one per event-loop turn per call, as a
+ * real server coalesces them. Run as a child process; prints `{"port": N}` on stdout when ready.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { scanRequest } from "./wire-scan.js";
+
+const CREATE_RESPONSE = Buffer.from([0x0a, 0x07, 0x0a, 0x05, ...Buffer.from("bench")]);
+
+function ackResponse(offset: number): Buffer {
+  const varint: number[] = [];
+  let v = offset;
+  while (v >= 0x80) {
+    varint.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  varint.push(v);
+  return Buffer.from([0x12, varint.length + 1, 0x08, ...varint]);
+}
+
+function handle(call: grpc.ServerDuplexStream<Buffer, Buffer>): void {
+  call.sendMetadata(new grpc.Metadata());
+  let highest = -1;
+  let scheduled = false;
+  const flushAck = () => {
+    scheduled = false;
+    call.write(ackResponse(highest));
+  };
+  call.on("data", (buf: Buffer) => {
+    const request = scanRequest(buf);
+    if (request.kind === "create") return void call.write(CREATE_RESPONSE);
+    // Physical offsets are contiguous per call, so counting requests gives the offset without trusting it
+    // (the ceiling client re-sends cached envelopes).
+    highest++;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flushAck);
+    }
+  });
+  call.on("end", () => call.end());
+  call.on("error", () => {});
+}
+
+const identity = (b: Buffer) => b;
+const server = new grpc.Server({ "grpc.max_receive_message_length": -1 });
+server.addService(
+  {
+    EphemeralStream: {
+      path: "/databricks.zerobus.Zerobus/EphemeralStream",
+      requestStream: true,
+      responseStream: true,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    },
+  },
+  { EphemeralStream: handle },
+);
+server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
+  if (err) throw err;
+  console.log(JSON.stringify({ port }));
+});
+process.on("SIGTERM", () => server.forceShutdown());
+process.on("disconnect", () => {
+  server.forceShutdown();
+  process.exit(0);
+});

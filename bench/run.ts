@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: our SDK against the official native SDK on a loopback bench server, PROTO and JSON, one
+ * record per call and batches of 1,000. Each client runs in its own child process; the bench server runs in
+ * another, and its own ceiling (a raw client with pre-encoded requests) is measured in the same run.
+ * Prints a Markdown table with ratios; `--write` also stores it in bench/RESULTS.md.
+ */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Scenario } from "./client-worker.js";
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+const NODE_ARGS = ["--conditions=zerobus-source", "--import", "tsx"];
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+
+interface Result {
+  recordsPerSec?: number;
+  mbPerSec?: number;
+  cpuUsPerRecord?: number;
+  peakRssMb?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  error?: string;
+}
+
+function startServer(): Promise<{ endpoint: string; stop(): void }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...NODE_ARGS, here("./bench-server.ts")], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    child.stdout.once("data", (d: Buffer) => {
+      const { port } = JSON.parse(d.toString()) as { port: number };
+      resolve({ endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") });
+    });
+    child.once("error", reject);
+  });
+}
+
+function runScenario(scenario: Scenario): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...NODE_ARGS, here("./client-worker.ts"), JSON.stringify(scenario)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), (scenario.seconds + 30) * 1000);
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", () => {
+      clearTimeout(timer);
+      const line = out.trim().split("\n").pop() ?? "";
+      try {
+        resolve(JSON.parse(line) as Result);
+      } catch {
+        resolve({ error: `no result (${line.slice(0, 120) || "worker died"})` });
+      }
+    });
+  });
+}
+
+const fmt = (n: number | null | undefined, digits = 0) => (n === undefined || n === null || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "—");
+
+async function main(): Promise<void> {
+  const server = await startServer();
+  const rows: string[] = [];
+  const header =
+    "| format | records per call | client | records/s | MB/s | client CPU µs/record | peak RSS MB | ack p50 ms | ack p99 ms | ours/official records/s | ours/official CPU | share of server ceiling |";
+  rows.push(header, "|" + "---|".repeat(12));
+  try {
+    for (const format of ["proto", "json"] as const) {
+      const base = { format, endpoint: server.endpoint, seconds: SECONDS, latency: false };
+      // The server's own limits: records/s with pre-encoded 1,000-record batches, requests/s with single records.
+      const ceiling = await runScenario({ ...base, client: "raw", batch: 1000 });
+      const perRequest = await runScenario({ ...base, client: "raw", batch: 1 });
+      console.log(`${format}: bench server ceiling ${fmt(ceiling.recordsPerSec)} records/s in batches, ${fmt(perRequest.recordsPerSec)} single-record requests/s`);
+      const use = (r: Result) => (r.recordsPerSec && ceiling.recordsPerSec ? `${Math.round((r.recordsPerSec / ceiling.recordsPerSec) * 100)}%` : "—");
+      for (const batch of [1, 1000]) {
+        const ours = await runScenario({ ...base, batch, client: "ours", latency: true });
+        const official = await runScenario({ ...base, batch, client: "official", latency: true });
+        const line = (name: string, r: Result, extra: string) =>
+          r.error
+            ? `| ${format} | ${batch} | ${name} | unavailable: ${r.error} |||||||||`
+            : `| ${format} | ${batch} | ${name} | ${fmt(r.recordsPerSec)} | ${fmt(r.mbPerSec, 1)} | ${fmt(r.cpuUsPerRecord, 2)} | ${fmt(r.peakRssMb)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${extra} |`;
+        rows.push(line("zerobus-ts", ours, `${ratio(ours.recordsPerSec, official.recordsPerSec)} | ${ratio(ours.cpuUsPerRecord, official.cpuUsPerRecord)} | ${use(ours)}`));
+        rows.push(line("official 1.3.0", official, `| | ${use(official)}`));
+        console.log(rows.slice(-2).join("\n"));
+      }
+      rows.push(`| ${format} | | bench server ceiling | ${fmt(ceiling.recordsPerSec)} (batches); ${fmt(perRequest.recordsPerSec)} requests/s (singles) |||||||| 100% |`);
+    }
+  } finally {
+    server.stop();
+  }
+  const table = rows.join("\n");
+  console.log(`\n${table}`);
+  if (process.argv.includes("--write")) {
+    const stamp = new Date().toISOString().slice(0, 16).replace("T", " ");
+    writeFileSync(here("./RESULTS.md"), `# Bench results (${stamp} UTC, ${SECONDS} s per run)\n\n${table}\n`);
+  }
+}
+
+await main();
