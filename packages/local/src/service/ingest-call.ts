@@ -104,7 +104,16 @@ export class IngestCall {
   }
 
   private enqueue(step: () => void | Promise<void>): void {
-    this.chain = this.chain.then(step).catch((err: unknown) => this.endWith(err));
+    this.chain = this.chain.then(step).catch((err: unknown) => this.refuseAfterAcks(err));
+  }
+
+  /**
+   * Ends the call for a refused request, but only after the requests accepted before it are acked: their
+   * rows are committed, and a committed row the client never saw acked would be sent again.
+   */
+  private async refuseAfterAcks(err: unknown): Promise<void> {
+    if (this.state.t === "open" && err instanceof CallStatusError) await this.state.stream.acks.drain();
+    this.endWith(err);
   }
 
   private async onRequest(incoming: IncomingRequest): Promise<void> {
