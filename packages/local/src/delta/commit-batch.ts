@@ -1,11 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { Row } from "../schema/delta-type.js";
 import { columnMappingMode, physicalName, toPhysicalFields, toPhysicalRow } from "./column-mapping.js";
 import { commitVersion } from "./commit-version.js";
 import type { StatsOptions } from "./compute-stats.js";
-import type { AddAction, DeltaAction } from "./delta-actions.js";
+import { appendCommit, type AppendCommit } from "./commit-actions.js";
 import { DeltaError, VersionConflictError } from "./delta-error.js";
-import { ENGINE_INFO } from "./engine-info.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import type { ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
@@ -45,13 +43,14 @@ export async function commitBatch(
 ): Promise<CommitBatchResult> {
   const adds = await writeDataFiles(physicalTarget(snapshot), physicalRows(snapshot, batch.rows), encoder, statsOptions);
   try {
-    const actions = batchActions(batch, adds);
     let current = snapshot;
     for (let attempt = 1; ; attempt++) {
       const version = current.version + 1;
+      // Rebuilt per attempt: row IDs and in-commit timestamps depend on the state committed before.
+      const commit = appendCommit(current, version, batch.txns, adds, batch.rows.length);
       try {
-        await commitVersion(current.tableDir, version, actions);
-        return { version, snapshot: appliedSnapshot(current, version, batch, adds) };
+        await commitVersion(current.tableDir, version, commit.actions);
+        return { version, snapshot: appliedSnapshot(current, version, batch, commit) };
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
       }
@@ -81,33 +80,13 @@ function physicalRows(snapshot: Snapshot, rows: readonly Row[]): readonly Row[] 
   return mode === "none" ? rows : rows.map((row) => toPhysicalRow(snapshot.fields, row, mode));
 }
 
-function batchActions(batch: CommitBatchInput, adds: readonly AddAction[]): DeltaAction[] {
-  const now = Date.now();
-  const numOutputRows = batch.rows.length;
-  const commitInfo = {
-    timestamp: now,
-    operation: "STREAMING UPDATE",
-    operationParameters: { outputMode: "Append" },
-    isBlindAppend: true,
-    engineInfo: ENGINE_INFO,
-    txnId: randomUUID(),
-    operationMetrics: {
-      numAddedFiles: String(adds.length),
-      numOutputRows: String(numOutputRows),
-      numOutputBytes: String(adds.reduce((sum, add) => sum + add.size, 0)),
-    },
-  };
-  const actions: DeltaAction[] = [{ commitInfo }];
-  for (const [appId, version] of batch.txns) actions.push({ txn: { appId, version, lastUpdated: now } });
-  for (const add of adds) actions.push({ add });
-  return actions;
-}
-
 // The state after our own commit, without re-reading the log.
-function appliedSnapshot(previous: Snapshot, version: number, batch: CommitBatchInput, adds: readonly AddAction[]): Snapshot {
+function appliedSnapshot(previous: Snapshot, version: number, batch: CommitBatchInput, commit: AppendCommit): Snapshot {
   const txns = new Map(previous.txns);
   for (const [appId, txnVersion] of batch.txns) txns.set(appId, txnVersion);
-  return { ...previous, version, files: [...previous.files, ...adds], txns };
+  const domains = new Map(previous.domains);
+  if (commit.rowTracking !== null) domains.set(commit.rowTracking.domain, commit.rowTracking);
+  return { ...previous, version, files: [...previous.files, ...commit.adds], txns, domains, inCommitTimestamp: commit.inCommitTimestamp };
 }
 
 async function reloadAfterConflict(previous: Snapshot): Promise<Snapshot> {

@@ -55,13 +55,13 @@ describe("the local service on Spark-written tables", { skip: !existsSync(GOLDEN
     const dir = await copyGoldenTable(join(GOLDEN_DIR, "basic-with-inserts-updates", "delta"), join(t.service.dataDir, "main", "default", "tracked"));
     const latest = (await loadSnapshot(dir)).version;
     await commitVersion(dir, latest + 1, [
-      { protocol: { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly", "invariants", "domainMetadata", "rowTracking"] } },
+      { protocol: { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly", "invariants", "domainMetadata", "clustering"] } },
     ]);
     const table = "main.default.tracked";
     const stream = t.client.open({ token: await tokenFor(t.service, table), table });
     stream.send({ create_stream: { table_name: table, record_type: 2 } });
     const ended = await within(5000, stream.status, "the call's status");
     assert.equal(ended.code, status.INVALID_ARGUMENT, ended.details);
-    assert.match(ended.details, /Table 'main.default.tracked' cannot be written by this service: .*"rowTracking".*Error Code: 4080/);
+    assert.match(ended.details, /Table 'main.default.tracked' cannot be written by this service: .*"clustering".*Error Code: 4080/);
   });
 });

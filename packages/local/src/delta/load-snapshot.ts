@@ -48,7 +48,12 @@ export async function loadSnapshot(dir: string, options: LoadSnapshotOptions = {
     const first = checkpoint === null ? 0 : checkpoint.version + 1;
     assertContiguous(dir, listing, first, target, lastError);
     for (let version = first; version <= target; version++) {
+      replay.beginCommit();
       for (const action of await readCommit(dir, version)) replay.apply(action);
+    }
+    if (checkpoint?.version === target && listing.commits.includes(target)) {
+      // Checkpoints drop commitInfo; the snapshot's own commit still says when it happened.
+      for (const action of await readCommit(dir, target)) if ("commitInfo" in action) replay.apply(action);
     }
     return replay.toSnapshot(dir, target, checkpoint?.version ?? null);
   }

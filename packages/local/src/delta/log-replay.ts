@@ -31,13 +31,22 @@ export class LogReplay {
   private readonly removes = new Map<string, RemoveAction>();
   private readonly txns = new Map<string, bigint>();
   private readonly domains = new Map<string, DomainMetadataAction>();
+  private inCommitTimestamp: number | null = null;
 
   /** @param tableDir - The table directory, against which relative paths are canonicalized. */
   constructor(private readonly tableDir: string) {}
 
+  /** Marks the start of a commit's actions (its commitInfo, if any, describes this commit alone). */
+  beginCommit(): void {
+    this.inCommitTimestamp = null;
+  }
+
   /** Applies one action; actions must arrive in log order (checkpoint first, then commits). */
   apply(action: DeltaAction): void {
-    if ("add" in action) {
+    if ("commitInfo" in action) {
+      const timestamp = action.commitInfo["inCommitTimestamp"];
+      this.inCommitTimestamp = typeof timestamp === "number" ? timestamp : typeof timestamp === "bigint" ? Number(timestamp) : null;
+    } else if ("add" in action) {
       const path = canonicalPath(this.tableDir, action.add.path);
       const dvId = deletionVectorId(action.add.deletionVector);
       this.removes.delete(fileKey(path, dvId));
@@ -98,6 +107,7 @@ export class LogReplay {
       txns: new Map(this.txns),
       domains: new Map(this.domains),
       checkpointVersion,
+      inCommitTimestamp: this.inCommitTimestamp,
     };
   }
 }

@@ -25,4 +25,9 @@ export interface Snapshot {
   domains: Map<string, DomainMetadataAction>;
   /** The checkpoint replay started from, or null when it started at version 0. */
   checkpointVersion: number | null;
+  /**
+   * The `inCommitTimestamp` of this version's commitInfo, or null when it has none (in-commit
+   * timestamps disabled, or the commit file is gone).
+   */
+  inCommitTimestamp: number | null;
 }

@@ -18,13 +18,13 @@ describe("the feature gate", () => {
     const ok: Array<[ProtocolAction, Record<string, string>?, DeltaField[]?]> = [
       [{ minReaderVersion: 1, minWriterVersion: 2 }],
       [{ minReaderVersion: 1, minWriterVersion: 4 }, { "delta.enableChangeDataFeed": "true" }],
-      [features(["deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening"], ["deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening", "appendOnly", "invariants", "domainMetadata", "changeDataFeed", "checkConstraints", "generatedColumns", "identityColumns", "allowColumnDefaults"])],
+      [features(["deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening"], ["deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening", "appendOnly", "invariants", "domainMetadata", "changeDataFeed", "checkConstraints", "generatedColumns", "identityColumns", "allowColumnDefaults", "rowTracking", "inCommitTimestamp", "columnMapping"])],
     ];
     for (const [protocol, configuration, fields] of ok) assert.doesNotThrow(() => assertWritable(protocol, metadata(configuration), fields ?? FIELDS), JSON.stringify(protocol));
   });
 
   it("refuses writer features it does not implement, naming them", () => {
-    for (const feature of ["rowTracking", "inCommitTimestamp", "clustering", "icebergCompatV2", "collations", "someFutureFeature"]) {
+    for (const feature of ["clustering", "icebergCompatV2", "collations", "catalogManaged", "someFutureFeature"]) {
       assert.throws(() => assertWritable(features([], [feature]), metadata(), FIELDS), (error: unknown) => refusedFor(feature)(error) && (error as Error).message.includes(`"${feature}"`));
     }
     assert.throws(() => assertWritable({ minReaderVersion: 1, minWriterVersion: 8 }, metadata(), FIELDS), refusedFor("minWriterVersion=8"));

@@ -10,12 +10,15 @@ export const MAX_WRITER_VERSION = 7;
 
 /**
  * Writer features this append-only writer honours (DELTA.md §1.9): most just by what it does and does
- * not write (it never writes deletion vectors, CDC files, domain metadata or V2 checkpoints, and only
- * appends at the current types); column mapping by writing physical names and field ids.
+ * not write (it never writes deletion vectors, CDC files or V2 checkpoints, keeps every domain, and
+ * only appends at the current types); column mapping by writing physical names and field ids; row
+ * tracking by assigning row IDs and commit versions; in-commit timestamps by writing them
+ * (commit-actions.ts).
  */
 export const WRITABLE_FEATURES: ReadonlySet<string> = new Set([
   "appendOnly", "invariants", "timestampNtz", "deletionVectors", "domainMetadata", "v2Checkpoint",
   "vacuumProtocolCheck", "changeDataFeed", "typeWidening", "typeWidening-preview", "columnMapping",
+  "rowTracking", "inCommitTimestamp",
 ]);
 /** Writer features that are harmless only while the table does not use them (checked against the metadata). */
 export const WRITABLE_WHEN_UNUSED_FEATURES: ReadonlySet<string> = new Set([
@@ -45,9 +48,8 @@ export function writerFeatures(protocol: ProtocolAction): string[] {
 /**
  * Refuses tables this append-only writer cannot write correctly: protocol versions above 3/7, reader
  * features it cannot read, unknown writer features, and features whose rules it does not implement
- * (row tracking, in-commit timestamps, clustering, Iceberg compatibility, catalog-managed commits,
- * collations, and CHECK constraints, generated, identity or default columns and invariants while the
- * table uses them).
+ * (clustering, Iceberg compatibility, catalog-managed commits, collations, and CHECK constraints,
+ * generated, identity or default columns and invariants while the table uses them).
  *
  * @throws DeltaError (UNSUPPORTED_FEATURE) naming the first blocking feature; (LOG_INVALID) for a
  * column-mapped schema without physical names or ids.
