@@ -26,7 +26,7 @@ interface Result {
 function startServer(): Promise<{ endpoint: string; stop(): void }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...NODE_ARGS, here("./bench-server.ts")], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
-    child.stdout.once("data", (d: Buffer) => {
+    child.stdout!.once("data", (d: Buffer) => {
       const { port } = JSON.parse(d.toString()) as { port: number };
       resolve({ endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") });
     });
