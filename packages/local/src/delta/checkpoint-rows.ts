@@ -7,7 +7,8 @@ const DV = "STRUCT<storageType: STRING, pathOrInlineDv: STRING, offset: INT, siz
 /**
  * The schema of a classic (V1) checkpoint file, after the Delta spec's "Checkpoint Schema": one
  * nullable struct column per action type; each row holds exactly one action. `add.stats` stays a JSON
- * string (`delta.checkpoint.writeStatsAsJson`); `stats_parsed` is not written.
+ * string (`delta.checkpoint.writeStatsAsJson`); `stats_parsed` is not written. Tombstones (`remove`)
+ * carry neither stats nor tags, as the protocol says: they only serve VACUUM.
  */
 export const CHECKPOINT_FIELDS: readonly DeltaField[] = parseColumnList(`
   txn STRUCT<appId: STRING, version: BIGINT, lastUpdated: BIGINT>,
@@ -15,7 +16,7 @@ export const CHECKPOINT_FIELDS: readonly DeltaField[] = parseColumnList(`
     dataChange: BOOLEAN, stats: STRING, tags: MAP<STRING, STRING>, deletionVector: ${DV},
     baseRowId: BIGINT, defaultRowCommitVersion: BIGINT, clusteringProvider: STRING>,
   remove STRUCT<path: STRING, deletionTimestamp: BIGINT, dataChange: BOOLEAN, extendedFileMetadata: BOOLEAN,
-    partitionValues: MAP<STRING, STRING>, size: BIGINT, tags: MAP<STRING, STRING>, deletionVector: ${DV},
+    partitionValues: MAP<STRING, STRING>, size: BIGINT, deletionVector: ${DV},
     baseRowId: BIGINT, defaultRowCommitVersion: BIGINT>,
   metaData STRUCT<id: STRING, name: STRING, description: STRING,
     format: STRUCT<provider: STRING, options: MAP<STRING, STRING>>, schemaString: STRING,

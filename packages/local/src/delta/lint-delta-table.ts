@@ -5,6 +5,7 @@ import { parseActionRecord, toDeltaAction } from "./action-json.js";
 import { columnMappingMode, physicalName, toPhysicalFields } from "./column-mapping.js";
 import { resolveDataPath } from "./data-paths.js";
 import type { AddAction } from "./delta-actions.js";
+import { lastCheckpointChecksum } from "./last-checkpoint-checksum.js";
 import { actionProblems } from "./lint-actions.js";
 import { LAST_CHECKPOINT_FILE, SIDECAR_DIR, logDir, padVersion, parseLogFileName } from "./log-files.js";
 import { listLog, type CheckpointFiles } from "./log-listing.js";
@@ -245,6 +246,7 @@ async function checkLastCheckpoint(dir: string, checkpoints: readonly Checkpoint
     return;
   }
   if (!isObject(hint)) return report(file, "is not a JSON object");
+  if (typeof hint["checksum"] === "string" && hint["checksum"] !== lastCheckpointChecksum(hint)) report(file, "its checksum does not match its contents");
   const v2 = hint["v2Checkpoint"];
   const checkpoint = checkpoints.find(
     (c) => c.version === Number(hint["version"]) && (isObject(v2) ? c.names[0] === v2["path"] : c.names.length === Number(hint["parts"] ?? 1)),

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DeltaError } from "./delta-error.js";
 import { isErrno } from "./durable-fs.js";
+import { lastCheckpointChecksum } from "./last-checkpoint-checksum.js";
 import { LAST_CHECKPOINT_FILE, logDir, parseLogFileName } from "./log-files.js";
 import { parseLosslessJson } from "./lossless-json.js";
 
@@ -87,7 +88,8 @@ export interface LastCheckpoint {
 
 /**
  * Reads `_last_checkpoint`. It is only a hint, so anything unusable (missing, empty, not JSON, no
- * integer version) yields null and the caller falls back to listing the log.
+ * integer version, a `checksum` that does not match) yields null and the caller falls back to
+ * listing the log.
  */
 export async function readLastCheckpoint(tableDir: string): Promise<LastCheckpoint | null> {
   try {
@@ -95,6 +97,8 @@ export async function readLastCheckpoint(tableDir: string): Promise<LastCheckpoi
     if (typeof json !== "object" || json === null || Array.isArray(json) || typeof json === "bigint") return null;
     const version = json["version"];
     if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) return null;
+    // A checksum that does not match means a torn or hand-edited hint: list instead.
+    if (typeof json["checksum"] === "string" && json["checksum"] !== lastCheckpointChecksum(json)) return null;
     return json as unknown as LastCheckpoint;
   } catch {
     return null;

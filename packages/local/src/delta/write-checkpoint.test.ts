@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseColumnList } from "../schema/parse-sql-type.js";
 import { commitVersion } from "./commit-version.js";
 import { createDeltaTable } from "./create-delta-table.js";
 import { DeltaTableWriter } from "./delta-table-writer.js";
+import { lastCheckpointChecksum } from "./last-checkpoint-checksum.js";
 import { lintDeltaTable } from "./lint-delta-table.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { decodeParquet } from "./parquet-decoder.js";
@@ -33,6 +34,8 @@ describe("writeCheckpoint", () => {
     await writeCheckpoint(snapshot);
     const decoded = decodeParquet(await readFile(join(dir, "_delta_log", "00000000000000000001.checkpoint.parquet")));
     assert.deepEqual([...decoded.columns.keys()], ["txn", "add", "remove", "metaData", "protocol", "domainMetadata"]);
+    const removeFields = decoded.fields.find((field) => field.name === "remove")!.type.children.map((child) => child.name);
+    assert.ok(!removeFields.includes("stats") && !removeFields.includes("tags"), "tombstones carry no stats or tags");
     const back = await loadSnapshot(dir);
     assert.equal(back.checkpointVersion, 1);
     assert.deepEqual(back.files, snapshot.files);
@@ -40,6 +43,23 @@ describe("writeCheckpoint", () => {
     assert.deepEqual([...back.domains.keys()], ["delta.someDomain"]);
     const issues = (await lintDeltaTable(dir)).filter((issue) => !issue.file.startsWith("data file"));
     assert.deepEqual(issues, []);
+  });
+
+  it("writes _last_checkpoint with the protocol's checksum; a hint whose checksum fails is ignored", async () => {
+    const dir = join(root, "checksum");
+    await createDeltaTable(dir, { fields: FIELDS });
+    await writeCheckpoint(await loadSnapshot(dir));
+    await commitVersion(dir, 1, [{ commitInfo: {} }]);
+    const last = await writeCheckpoint(await loadSnapshot(dir));
+    const file = join(dir, "_delta_log", "_last_checkpoint");
+    const written = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    assert.equal(written["checksum"], lastCheckpointChecksum({ ...last }));
+    // A valid hint naming the older checkpoint is followed; the same hint with a bad checksum is not.
+    const older = { version: 0, size: 2 };
+    await writeFile(file, JSON.stringify({ ...older, checksum: lastCheckpointChecksum(older) }));
+    assert.equal((await loadSnapshot(dir)).checkpointVersion, 0);
+    await writeFile(file, JSON.stringify({ ...older, checksum: "0".repeat(32) }));
+    assert.equal((await loadSnapshot(dir)).checkpointVersion, 1);
   });
 
   it("keeps tombstones only for delta.deletedFileRetentionDuration, and leaves stats out when asked", async () => {

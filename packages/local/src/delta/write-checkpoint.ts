@@ -5,6 +5,7 @@ import type { Row } from "../schema/delta-type.js";
 import { CHECKPOINT_FIELDS, actionToCheckpointRow } from "./checkpoint-rows.js";
 import type { DeltaAction } from "./delta-actions.js";
 import { syncDirectory, writeNewFileDurably } from "./durable-fs.js";
+import { lastCheckpointChecksum } from "./last-checkpoint-checksum.js";
 import { LAST_CHECKPOINT_FILE, checkpointFileName, logDir } from "./log-files.js";
 import type { LastCheckpoint } from "./log-listing.js";
 import { createParquetEncoder, type ParquetEncoder } from "./parquet-encoder.js";
@@ -51,7 +52,7 @@ export function parseIntervalMs(text: string | undefined): number | undefined {
 
 /**
  * Writes a classic V1 checkpoint (`%020d.checkpoint.parquet`) of `snapshot`, then points
- * `_last_checkpoint` at it. Both go through a fsync'd temp file and `rename`: a checkpoint is derived
+ * `_last_checkpoint` at it (with the protocol's MD5 `checksum`). Both go through a fsync'd temp file and `rename`: a checkpoint is derived
  * data, so replacing an identical one written concurrently by another writer is harmless, and readers
  * never see a partial file.
  *
@@ -69,7 +70,7 @@ export async function writeCheckpoint(snapshot: Snapshot, encoder: ParquetEncode
     sizeInBytes: bytes.length,
     numOfAddFiles: snapshot.files.length,
   };
-  await replaceDurably(log, LAST_CHECKPOINT_FILE, JSON.stringify(last));
+  await replaceDurably(log, LAST_CHECKPOINT_FILE, JSON.stringify({ ...last, checksum: lastCheckpointChecksum({ ...last }) }));
   return last;
 }
 
