@@ -42,7 +42,7 @@ async function openThroughProxy(tracker: DeliveryTracker, options: object = {}):
   return { proxy, stream };
 }
 
-/** Ingests `calls` calls of fresh ids (every third a batch of three), returning the ids used. */
+/** Ingests `calls` calls of fresh ids (every third a batch of three), followed by `tracker`. */
 async function ingestSome(stream: ZerobusStream, tracker: DeliveryTracker, calls: number): Promise<void> {
   for (let i = 0; i < calls; i++) {
     const size = i % 3 === 2 ? 3 : 1;
