@@ -16,7 +16,10 @@ async function startConnectProxy(): Promise<{ url: string; targets: string[]; cl
     sockets.add(client);
     client.once("data", (head) => {
       const match = /^CONNECT ([^\s]+) HTTP\/1\.[01]\r\n/.exec(head.toString("latin1"));
-      if (!match) return client.end("HTTP/1.1 405 Method Not Allowed\r\n\r\n");
+      if (!match) {
+        client.end("HTTP/1.1 405 Method Not Allowed\r\n\r\n");
+        return;
+      }
       targets.push(match[1]!);
       const [host, port] = [match[1]!.slice(0, match[1]!.lastIndexOf(":")), Number(match[1]!.split(":").pop())];
       const upstream = connect(port, host, () => {
