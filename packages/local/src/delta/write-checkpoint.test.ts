@@ -34,7 +34,7 @@ describe("writeCheckpoint", () => {
     await writeCheckpoint(snapshot);
     const decoded = decodeParquet(await readFile(join(dir, "_delta_log", "00000000000000000001.checkpoint.parquet")));
     assert.deepEqual([...decoded.columns.keys()], ["txn", "add", "remove", "metaData", "protocol", "domainMetadata"]);
-    const removeFields = decoded.fields.find((field) => field.name === "remove")!.type.children.map((child) => child.name);
+    const removeFields = decoded.fields.find((field) => field.name === "remove")!.type.children.map((child: { name: string }) => child.name);
     assert.ok(!removeFields.includes("stats") && !removeFields.includes("tags"), "tombstones carry no stats or tags");
     const back = await loadSnapshot(dir);
     assert.equal(back.checkpointVersion, 1);
