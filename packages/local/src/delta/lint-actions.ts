@@ -74,9 +74,6 @@ const SCHEMAS: Readonly<Record<string, Record<string, Check>>> = {
   commitInfo: {},
 };
 
-/** The action kinds a commit file may hold. */
-export const COMMIT_ACTION_KINDS: ReadonlySet<string> = new Set(Object.keys(SCHEMAS));
-
 /**
  * The problems of one log line's JSON object: it must hold exactly one known action whose members
  * have the protocol's types, and a protocol action must list features exactly at versions 3/7.

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { readTable } from "./read-table.js";
 import { REPORT_END, REPORT_START, renderGoldenSection, summarize } from "./test-support/golden-report.js";
-import { checkGoldenTable, describeReplay, expectedRows, compareRows, listGoldenTables, type GoldenResult } from "./test-support/golden-tables.js";
+import { checkGoldenTable, compareRows, describeReplay, expectedRows, listGoldenTables, type GoldenResult } from "./test-support/golden-tables.js";
 import { GOLDEN_DIR } from "./test-fixtures.js";
 
 /**
@@ -47,7 +46,7 @@ describe("readTable on every Spark-written golden table", { skip: tables.length 
         const code = outcome.kind === "refused" ? "UNSUPPORTED_FEATURE" : outcome.kind === "failed" ? outcome.code : "none";
         assert.equal(code, expectedFailure, JSON.stringify(outcome));
       } else if (table.expectedDir !== null) {
-        if (outcome.kind === "refused") assert.match(outcome.message, new RegExp(outcome.feature.replace(/[=.]/g, "."))); // refused by name
+        if (outcome.kind === "refused") assert.ok(outcome.message.includes(outcome.feature), outcome.message); // refused by name
         else assert.equal(outcome.kind, "match", JSON.stringify(outcome));
       } else {
         assert.equal(outcome.kind, "read", JSON.stringify(outcome));
@@ -99,6 +98,6 @@ describe("time travel on golden tables", { skip: tables.length === 0 && "no gold
     const latest = await readTable(table.dir);
     const early = await readTable(table.dir, { version: 4 });
     assert.ok(early.rows.length > 0 && early.rows.length !== latest.rows.length);
-    assert.equal((await readTable(join(table.dir), { version: 4, limit: 3 })).rows.length, 3);
+    assert.equal((await readTable(table.dir, { version: 4, limit: 3 })).rows.length, 3);
   });
 });

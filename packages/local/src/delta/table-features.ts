@@ -56,7 +56,7 @@ export function writerFeatures(protocol: ProtocolAction): string[] {
  */
 export function assertWritable(protocol: ProtocolAction, metadata: MetadataAction, fields: readonly DeltaField[]): void {
   assertReadable(protocol, metadata);
-  if (protocol.minWriterVersion > MAX_WRITER_VERSION) refuse(`minWriterVersion=${protocol.minWriterVersion}`, `writer version ${protocol.minWriterVersion}`);
+  if (protocol.minWriterVersion > MAX_WRITER_VERSION) refuse(`minWriterVersion=${protocol.minWriterVersion}`, `writer version ${protocol.minWriterVersion} (minWriterVersion=${protocol.minWriterVersion})`);
   for (const feature of writerFeatures(protocol)) {
     if (WRITABLE_FEATURES.has(feature)) continue;
     if (!WRITABLE_WHEN_UNUSED_FEATURES.has(feature)) refuse(feature, `the writer feature "${feature}"`);
@@ -76,7 +76,7 @@ export function assertWritable(protocol: ProtocolAction, metadata: MetadataActio
  * @throws DeltaError (UNSUPPORTED_FEATURE) naming the feature.
  */
 export function assertReadable(protocol: ProtocolAction, metadata: MetadataAction): void {
-  if (protocol.minReaderVersion > MAX_READER_VERSION) refuse(`minReaderVersion=${protocol.minReaderVersion}`, `reader version ${protocol.minReaderVersion}`);
+  if (protocol.minReaderVersion > MAX_READER_VERSION) refuse(`minReaderVersion=${protocol.minReaderVersion}`, `reader version ${protocol.minReaderVersion} (minReaderVersion=${protocol.minReaderVersion})`);
   if (protocol.minReaderVersion >= 3) {
     for (const feature of protocol.readerFeatures ?? []) if (!READABLE_FEATURES.has(feature)) refuse(feature, `the reader feature "${feature}"`);
   }
