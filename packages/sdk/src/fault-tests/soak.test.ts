@@ -11,13 +11,13 @@ const SEEDS = [1, 2, 3];
 
 describe("soak (small budget)", () => {
   for (const seed of SEEDS) {
-    it(`seed ${seed}: 10,000 records, 24 faults — 0 lost, duplicates only of records in flight at a fault`, async () => {
-      const result = await runSoak({ seed, records: 10_000, faults: 24 });
+    it(`seed ${seed}: 5,000 records, 16 faults — 0 lost, duplicates only of records in flight at a fault`, async () => {
+      const result = await runSoak({ seed, records: 5_000, faults: 16 });
       const { report } = result;
       assertDelivered(report, `soak seed ${seed}`);
       assert.equal(report.lost, 0);
-      assert.equal(report.records, 10_000);
-      assert.equal(result.faultsInjected, 24);
+      assert.equal(report.records, 5_000);
+      assert.equal(result.faultsInjected, 16);
       assert.ok(result.reconnectAttempts > 0, "faults led to reconnects");
       console.log(
         `soak seed ${seed}: ${result.faultsInjected} faults (${JSON.stringify(result.faultsByKind)}), ${result.proxyCuts} proxy cuts, ` +
