@@ -7,6 +7,7 @@ import { parseColumnList } from "../schema/parse-sql-type.js";
 import { createDeltaTable } from "./create-delta-table.js";
 import { DeltaError, RowValidationError } from "./delta-error.js";
 import { DeltaTableWriter } from "./delta-table-writer.js";
+import { lintDeltaTable } from "./lint-delta-table.js";
 import { readTable } from "./read-table.js";
 import { ALL_TYPES_FIELDS, allTypesRow, makeTempDir, normalizedRow } from "./test-fixtures.js";
 
@@ -65,6 +66,7 @@ describe("DeltaTableWriter", () => {
 
     const independent = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
     assert.deepEqual(independent.map((row) => row["id"]), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(await lintDeltaTable(dir), []);
   });
 
   it("flushes after maxDelayMs and reports the txn versions", async () => {
@@ -76,6 +78,7 @@ describe("DeltaTableWriter", () => {
     assert.deepEqual(await writer.append([], { appId: "s", version: 6n }), { version: 2 }); // txn only, no file
     assert.equal((await readCommit(dir, 2)).filter((a) => a.add).length, 0);
     await writer.close();
+    assert.deepEqual(await lintDeltaTable(dir), []);
     await assert.rejects(writer.append([{ v: 2n }], { appId: "s", version: 6n }), (error: unknown) => error instanceof DeltaError && error.code === "WRITER_CLOSED");
   });
 
@@ -120,6 +123,7 @@ describe("DeltaTableWriter", () => {
     const table = await readTable(dir);
     const sorted = [...table.rows].sort((a, b) => (a["v"] as number) - (b["v"] as number));
     assert.deepEqual(sorted, rows);
+    assert.deepEqual(await lintDeltaTable(dir), []);
   });
 
   it("appends 100k rows × 3 columns from 100 concurrent callers quickly", async (t) => {
