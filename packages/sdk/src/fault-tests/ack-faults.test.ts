@@ -90,13 +90,13 @@ describe("lack-of-ack timeout", () => {
     const { stream, server } = await open(
       (call) =>
         serveDurably(call, table, async (): Promise<RequestFate> => {
-          await new Promise((resolve) => setTimeout(resolve, 80)); // a slow server: each ack 80 ms apart
+          await new Promise((resolve) => setTimeout(resolve, 60)); // a slow server: each ack 60 ms apart
           return "ack";
         }),
-      { serverLackOfAckTimeoutMs: 400 },
+      { serverLackOfAckTimeoutMs: 500 },
     );
-    for (let id = 0; id < 8; id++) await ingestTracked(stream, tracker, [id]);
-    await within(stream.flush(), 5000, "flush"); // 8 × 80 ms in all: longer than the timeout
+    for (let id = 0; id < 12; id++) await ingestTracked(stream, tracker, [id]);
+    await within(stream.flush(), 5000, "flush"); // 12 × 60 ms in all: longer than the timeout
     assert.equal(server.calls.length, 1, "no reconnect");
     await stream.close();
     assertDelivered(tracker.check(table.counts));
