@@ -10,7 +10,7 @@
  *   npm run soak -- --seeds 1-5                    # several seeds, one after the other
  */
 import { parseArgs } from "node:util";
-import { runSoak } from "../packages/sdk/src/test-support/soak-runner.ts";
+import { runSoak } from "../packages/sdk/src/test-support/soak-runner.js";
 
 const { values } = parseArgs({
   options: {
