@@ -10,6 +10,7 @@
  * of the batch it was.
  */
 import {
+  DEFAULT_STREAM_OPTIONS,
   NonRetriableException,
   OAuthHeadersProvider,
   RecordType,
@@ -164,11 +165,20 @@ async function openStream(sdk: ZerobusSdk, target: IngestTarget, locator: Record
     {
       recordType: target.recordType === "json" ? RecordType.JSON : RecordType.PROTO,
       maxInflightRecords: target.maxInflightRecords,
+      ...ONE_REQUEST_PER_CALL,
       ...(locator !== undefined ? { ackCallback: (info: { durabilityAckUpToOffset: bigint }) => locator.acked(Number(info.durabilityAckUpToOffset)) } : {}),
     },
     headers,
   );
 }
+
+/**
+ * Keeps each ingest call its own wire request. An SDK that coalesces consecutive single-record calls into
+ * one batch request (its `maxRecordsPerRequest` option) would make a refused record take the records
+ * packed before it down with it, and the service's offsets would no longer name calls. `--batch-size`
+ * is the way to batch here. Passed only when the SDK has the option (older ones reject unknown options).
+ */
+const ONE_REQUEST_PER_CALL: Record<string, number> = "maxRecordsPerRequest" in DEFAULT_STREAM_OPTIONS ? { maxRecordsPerRequest: 1 } : {};
 
 /**
  * A fresh write token and the table header per connection attempt: the SDK's OAuth provider, or — with
