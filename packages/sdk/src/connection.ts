@@ -28,6 +28,8 @@ export interface ConnectOptions {
 export interface Connection {
   readonly call: StreamCall;
   readonly streamId: string;
+  /** Set once the call has ended (possibly before the engine installed it). */
+  closedWith: ZerobusException | undefined;
 }
 
 /** The error a call that ended reports, with `context` saying what was going on. */
@@ -63,7 +65,7 @@ export function connectOnce(options: ConnectOptions): Promise<Connection> {
       if (response.kind === "createStream" && response.streamId) {
         settled = true;
         clearTimeout(timer);
-        connection = { call: call!, streamId: response.streamId };
+        connection = { call: call!, streamId: response.streamId, closedWith: undefined };
         resolve(connection);
         return;
       }
@@ -71,7 +73,10 @@ export function connectOnce(options: ConnectOptions): Promise<Connection> {
       fail(new ZerobusException(`Failed to create stream: unexpected response from server (${what})`, { grpcCode: GrpcStatus.INTERNAL }));
     };
     const onClosed = (status: CallStatus): void => {
-      if (connection) return options.handlers.closed(connection, callStatusError(status, "Stream closed"));
+      if (connection) {
+        connection.closedWith = callStatusError(status, "Stream closed");
+        return options.handlers.closed(connection, connection.closedWith);
+      }
       fail(callStatusError(status, "Failed to create stream"));
     };
 

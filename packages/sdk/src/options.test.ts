@@ -20,6 +20,8 @@ describe("resolveStreamOptions", () => {
         recordType: "proto",
         streamPausedMaxWaitTimeMs: undefined,
         ackCallback: undefined,
+        maxRecordsPerRequest: 10_000,
+        maxBytesPerRequest: 4 * 1024 * 1024,
       },
     );
   });
@@ -46,6 +48,8 @@ describe("resolveStreamOptions", () => {
       [{ ackCallback: 5 }, /'ackCallback'/],
       [{ bogus: true }, /Unknown stream option 'bogus'/],
       [{ maxInflightRecords: 5, maxInflightRequests: 6 }, /'maxInflightRecords' and 'maxInflightRequests'/],
+      [{ maxRecordsPerRequest: 0 }, /'maxRecordsPerRequest'/],
+      [{ maxBytesPerRequest: 11 * 1024 * 1024 }, /'maxBytesPerRequest'.*10 MiB/],
     ];
     for (const [options, message] of cases) {
       assert.throws(() => resolveStreamOptions(options), (err: unknown) => err instanceof NonRetriableException && message.test(err.message), JSON.stringify(options));

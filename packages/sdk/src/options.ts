@@ -40,6 +40,14 @@ export interface StreamConfigurationOptions {
   ackCallback?: AckCallback | undefined;
   /** Accepted for Python compatibility; callbacks run inline here, so there is nothing to wait for. */
   callbackMaxWaitTimeMs?: number | undefined;
+  /**
+   * zerobus-ts only. Consecutive single-record ingest calls made while earlier requests are in flight are
+   * sent together as one batch request of at most this many records (each keeps its own offset and ack).
+   * Default 10,000; 1 turns coalescing off.
+   */
+  maxRecordsPerRequest?: number;
+  /** zerobus-ts only. Byte limit of a coalesced request. Default 4 MiB (the service accepts 10 MiB). */
+  maxBytesPerRequest?: number;
 }
 
 /**
@@ -75,7 +83,14 @@ export interface ResolvedStreamOptions {
   readonly streamPausedMaxWaitTimeMs: number | undefined;
   /** See {@link StreamConfigurationOptions.ackCallback}. */
   readonly ackCallback: AckCallback | undefined;
+  /** See {@link StreamConfigurationOptions.maxRecordsPerRequest}. */
+  readonly maxRecordsPerRequest: number;
+  /** See {@link StreamConfigurationOptions.maxBytesPerRequest}. */
+  readonly maxBytesPerRequest: number;
 }
+
+/** The largest message the Zerobus service accepts (PROTOCOL.md §7.6). */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 /** The defaults, from the Python SDK (PROTOCOL.md §8.1). */
 export const DEFAULT_STREAM_OPTIONS: Readonly<ResolvedStreamOptions> = Object.freeze({
@@ -89,6 +104,8 @@ export const DEFAULT_STREAM_OPTIONS: Readonly<ResolvedStreamOptions> = Object.fr
   recordType: "proto",
   streamPausedMaxWaitTimeMs: undefined,
   ackCallback: undefined,
+  maxRecordsPerRequest: 10_000,
+  maxBytesPerRequest: 4 * 1024 * 1024,
 });
 
 /** Canonical option name for every accepted spelling. */
@@ -116,6 +133,10 @@ const OPTION_ALIASES: Readonly<Record<string, keyof StreamConfigurationOptions>>
   ack_callback: "ackCallback",
   callbackMaxWaitTimeMs: "callbackMaxWaitTimeMs",
   callback_max_wait_time_ms: "callbackMaxWaitTimeMs",
+  maxRecordsPerRequest: "maxRecordsPerRequest",
+  max_records_per_request: "maxRecordsPerRequest",
+  maxBytesPerRequest: "maxBytesPerRequest",
+  max_bytes_per_request: "maxBytesPerRequest",
 };
 
 const invalid = (name: string, value: unknown, expected: string): NonRetriableException =>
@@ -149,7 +170,13 @@ function validateAckCallback(name: string, value: unknown): AckCallback | undefi
 function validateOption(canonical: keyof StreamConfigurationOptions, given: string, value: unknown): unknown {
   switch (canonical) {
     case "maxInflightRecords":
+    case "maxRecordsPerRequest":
       return nonNegativeInteger(given, value, 1);
+    case "maxBytesPerRequest": {
+      const bytes = nonNegativeInteger(given, value, 1);
+      if (bytes > MAX_MESSAGE_BYTES) throw invalid(given, value, `at most ${MAX_MESSAGE_BYTES} (10 MiB, the service's limit)`);
+      return bytes;
+    }
     case "recoveryTimeoutMs":
       return nonNegativeInteger(given, value, 1);
     case "flushTimeoutMs":

@@ -4,19 +4,22 @@
  * every entry is sent again, oldest first, with physical offsets restarting at 0 (PROTOCOL.md §4.3).
  *
  * An entry is one user call (one record, or one batch); its logical offset never changes. A request is
- * one wire message; it may carry several entries (see `groupEntries`), and the ledger remembers how many
- * so a cumulative ack (physical offset N) releases exactly the entries of requests 0..N.
+ * one wire message; it may carry several single-record entries (the engine coalesces them), and the ledger
+ * remembers how many, so a cumulative ack (physical offset N) releases exactly the entries of requests 0..N.
  */
 import type { RecordAcknowledgment } from "./acknowledgment.js";
+import type { WireRecord } from "./wire/request-encoder.js";
 
 /** One ingest call waiting for its acknowledgment. */
 export interface LedgerEntry {
   /** Logical offset: one per call, stable for the life of the stream. */
   readonly offset: number;
   /** The encoded record, or the records of a batch call. */
-  readonly payload: Uint8Array | readonly Uint8Array[];
+  readonly payload: WireRecord | readonly WireRecord[];
   /** Records in the entry (1 for a single record). */
   readonly recordCount: number;
+  /** Encoded size of the entry's records, in bytes. */
+  readonly bytes: number;
   /** The handle returned by `ingestRecord`, if any: resolved on ack, rejected on failure. */
   readonly ack: RecordAcknowledgment | undefined;
 }

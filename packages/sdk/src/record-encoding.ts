@@ -11,8 +11,14 @@ import { NonRetriableException } from "./errors.js";
 import { checkPlainObject, fromProtobufEsMessage } from "./proto-object.js";
 import type { RecordFormat } from "./record-type.js";
 
+/**
+ * One record ready for the wire: protobuf bytes, or JSON text. JSON stays a string until it is written into
+ * the request envelope, which saves a UTF-8 copy per record.
+ */
+export type EncodedRecord = Uint8Array | string;
+
 /** Encodes one record; `index` (its position in a batch) only improves error messages. */
-export type RecordEncoder = (record: unknown, index?: number) => Uint8Array;
+export type RecordEncoder = (record: unknown, index?: number) => EncodedRecord;
 
 /**
  * Creates the encoder of a stream.
@@ -22,7 +28,7 @@ export type RecordEncoder = (record: unknown, index?: number) => Uint8Array;
  * objects keyed by .proto field names; the last two need `descriptor`. int64 values may be bigint, integer
  * numbers or decimal strings and are encoded exactly.
  *
- * JSON streams accept strings (sent as UTF-8, not validated) and objects or arrays, serialized with
+ * JSON streams accept strings (sent as they are, not validated) and objects or arrays, serialized with
  * `JSON.stringify` except that bigint values become plain JSON integers, without losing precision.
  *
  * A record of the wrong kind is a {@link NonRetriableException}: `Record <index>: expected … for a PROTO
@@ -78,12 +84,12 @@ function encodeWith(descriptor: ResolvedDescriptor, value: object, index: number
   }
 }
 
-function encodeJsonRecord(record: unknown, index?: number): Uint8Array {
-  if (typeof record === "string") return Buffer.from(record, "utf8");
+function encodeJsonRecord(record: unknown, index?: number): string {
+  if (typeof record === "string") return record;
   if (typeof record !== "object" || record === null || ArrayBuffer.isView(record) || record instanceof ArrayBuffer) {
     throw mismatch(index, JSON_EXPECTED, "JSON", record);
   }
-  return Buffer.from(stringifyJson(record, index), "utf8");
+  return stringifyJson(record, index);
 }
 
 // Per-process random, so a user string can only collide with a bigint placeholder by design, never by chance.

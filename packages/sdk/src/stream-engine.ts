@@ -3,6 +3,11 @@
  * bookkeeping, recovery and the pause that follows a `CloseStreamSignal`. The public `ZerobusStream` is a
  * thin facade over it that encodes records and checks arguments.
  *
+ * Sending: a single-record entry made while nothing is in flight goes out at once; otherwise the send waits
+ * one event-loop turn, so the single records ingested meanwhile (a loop of ingest calls runs within one turn)
+ * leave together as one batch request, bounded by `maxRecordsPerRequest` and `maxBytesPerRequest`. Every
+ * record keeps its own logical offset and acknowledgment; a batch call is always its own request.
+ *
  * Invariant: every entry the engine accepted is, at any time, in the ledger (waiting or in flight), or
  * acknowledged (its ack resolved), or in the failed set (its ack rejected, returned by `getUnacked*`).
  * Nothing leaves the ledger any other way; that is what "never losing a record" rests on.
@@ -13,11 +18,11 @@ import { connectWithRetries, type Connection, type ConnectOptions } from "./conn
 import { GrpcStatus, NonRetriableException, ZerobusException, toZerobusException } from "./errors.js";
 import { InflightWindow } from "./inflight-window.js";
 import { OffsetWaiters } from "./offset-waiters.js";
-import type { ResolvedStreamOptions } from "./options.js";
+import { MAX_MESSAGE_BYTES, type ResolvedStreamOptions } from "./options.js";
 import { PendingLedger, type LedgerEntry } from "./pending-ledger.js";
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
-import { encodeBatchRequest, encodeRecordRequest, type WireRecordType } from "./wire/request-encoder.js";
+import { encodeBatchRequest, encodeRecordRequest, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 
 /** What the engine needs from the SDK. */
@@ -54,6 +59,7 @@ export class StreamEngine {
   #closing: Promise<void> | undefined;
   #paused = false;
   #waitingForDrain = false;
+  #pumpScheduled = false;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #onGracefulEnd: ((connection: Connection) => void) | undefined;
@@ -93,32 +99,42 @@ export class StreamEngine {
   }
 
   /**
-   * Admits one entry (waiting for room in the in-flight window), assigns its logical offset and sends it.
-   * `withAck` creates the {@link RecordAcknowledgment} that `ingestRecord` returns.
+   * Admits one entry, assigns its logical offset and queues it for sending. Synchronous when the in-flight
+   * window has room (the common case); otherwise a promise that settles once it has. `withAck` creates the
+   * {@link RecordAcknowledgment} that `ingestRecord` returns.
    */
-  async ingest(payload: Uint8Array | readonly Uint8Array[], recordCount: number, withAck: boolean): Promise<LedgerEntry> {
+  ingest(payload: WireRecord | readonly WireRecord[], recordCount: number, bytes: number, withAck: boolean): LedgerEntry | Promise<LedgerEntry> {
     this.#assertAccepting();
-    if (!this.#window.tryAcquire(recordCount)) await this.#window.acquire(recordCount);
-    if (this.#closing || isTerminal(this.#state)) {
-      // Admitted after close() began: the close's flush does not cover it, so refuse it rather than drop it.
-      this.#window.release(recordCount);
-      throw this.#lastError && this.#state === StreamState.FAILED ? this.#lastError : closedError();
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new NonRetriableException(`A request of ${bytes} bytes exceeds the service's limit of ${MAX_MESSAGE_BYTES} bytes (10 MiB): split the batch`);
     }
+    if (this.#window.tryAcquire(recordCount)) return this.#admit(payload, recordCount, bytes, withAck);
+    return this.#window.acquire(recordCount).then(() => {
+      if (this.#closing || isTerminal(this.#state)) {
+        // Admitted after close() began: the close's flush does not cover it, so refuse it rather than drop it.
+        this.#window.release(recordCount);
+        throw this.#lastError && this.#state === StreamState.FAILED ? this.#lastError : closedError();
+      }
+      return this.#admit(payload, recordCount, bytes, withAck);
+    });
+  }
+
+  #admit(payload: WireRecord | readonly WireRecord[], recordCount: number, bytes: number, withAck: boolean): LedgerEntry {
     const offset = this.#nextOffset++;
     const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
-    const entry: LedgerEntry = { offset, payload, recordCount, ack };
+    const entry: LedgerEntry = { offset, payload, recordCount, bytes, ack };
     this.#ledger.add(entry);
-    this.#pump();
+    this.#schedulePump();
     return entry;
   }
 
   /** Waits until every entry up to logical `offset` is acknowledged. */
   async waitForOffset(offset: number, what = "Waiting for acknowledgement"): Promise<void> {
-    if (this.#state === StreamState.FAILED) throw this.#lastError;
     if (offset >= this.#nextOffset) {
       throw new NonRetriableException(`Offset ${offset} has not been assigned yet (next offset is ${this.#nextOffset})`);
     }
     if (offset <= this.#waiters.acked) return;
+    if (this.#state === StreamState.FAILED) throw this.#lastError;
     this.#flushes++;
     if (this.#state === StreamState.OPENED) this.#setState(StreamState.FLUSHING);
     try {
@@ -208,17 +224,30 @@ export class StreamEngine {
     this.#connection = connection;
     this.#streamId = connection.streamId;
     this.#setState(this.#flushes > 0 ? StreamState.FLUSHING : StreamState.OPENED);
+    // The call may have ended between its create response and now; that close was not ours to see yet.
+    if (connection.closedWith) return this.#onClosed(connection, connection.closedWith);
     this.#pump();
   }
 
-  /** Sends every unsent entry, one request each, until the transport asks us to wait. */
+  /** Sends now if nothing is in flight; else once this event-loop turn is over (see the module comment). */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    if (this.#ledger.unackedRequests === 0 && !this.#waitingForDrain) return this.#pump();
+    this.#pumpScheduled = true;
+    setImmediate(this.#scheduledPump);
+  }
+
+  readonly #scheduledPump = (): void => {
+    this.#pumpScheduled = false;
+    this.#pump();
+  };
+
+  /** Sends every unsent entry until the transport asks us to wait. */
   #pump(): void {
     const connection = this.#connection;
     if (!connection || this.#paused || this.#waitingForDrain) return;
     while (this.#ledger.unsentCount > 0) {
-      const entry = this.#ledger.unsent(0);
-      const request = this.#encode(entry, this.#ledger.markSent(1));
-      if (!connection.call.write(request)) {
+      if (!connection.call.write(this.#nextRequest())) {
         this.#waitingForDrain = true;
         connection.call.onDrain(() => {
           if (connection !== this.#connection) return;
@@ -231,13 +260,37 @@ export class StreamEngine {
     this.#armAckTimer();
   }
 
-  #encode(entry: LedgerEntry, physicalOffset: number): Buffer {
+  /** Encodes the next request from the unsent entries and marks them sent. */
+  #nextRequest(): Buffer {
+    const ledger = this.#ledger;
     const type = this.#config.wireRecordType;
-    const payload = entry.payload;
-    if (payload instanceof Uint8Array) return encodeRecordRequest(physicalOffset, type, payload);
-    // A one-record batch goes out as a single record, as the official clients send it.
-    if (payload.length === 1) return encodeRecordRequest(physicalOffset, type, payload[0]!);
-    return encodeBatchRequest(physicalOffset, type, payload);
+    const first = ledger.unsent(0).payload;
+    if (!isSingleRecord(first)) {
+      // A batch call is its own request; a one-record batch goes out as a single record, as official clients do.
+      const physical = ledger.markSent(1);
+      return first.length === 1 ? encodeRecordRequest(physical, type, first[0]!) : encodeBatchRequest(physical, type, first);
+    }
+    const count = this.#coalescibleCount();
+    if (count === 1) return encodeRecordRequest(ledger.markSent(1), type, first);
+    const records = new Array<WireRecord>(count);
+    for (let i = 0; i < count; i++) records[i] = ledger.unsent(i).payload as WireRecord;
+    return encodeBatchRequest(ledger.markSent(count), type, records);
+  }
+
+  /** How many unsent single-record entries, from the first, fit in one request. */
+  #coalescibleCount(): number {
+    const ledger = this.#ledger;
+    const limit = Math.min(ledger.unsentCount, this.#options.maxRecordsPerRequest);
+    let bytes = ledger.unsent(0).bytes;
+    let count = 1;
+    while (count < limit) {
+      const entry = ledger.unsent(count);
+      if (!isSingleRecord(entry.payload)) break;
+      bytes += entry.bytes;
+      if (bytes > this.#options.maxBytesPerRequest) break;
+      count++;
+    }
+    return count;
   }
 
   #onResponse(connection: Connection, response: StreamResponse): void {
@@ -370,4 +423,8 @@ export class StreamEngine {
 
 function settleEntry(entry: LedgerEntry): void {
   entry.ack?._resolve();
+}
+
+function isSingleRecord(payload: WireRecord | readonly WireRecord[]): payload is WireRecord {
+  return typeof payload === "string" || payload instanceof Uint8Array;
 }

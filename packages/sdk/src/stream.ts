@@ -8,9 +8,10 @@ import type { RecordAcknowledgment } from "./acknowledgment.js";
 import { NonRetriableException } from "./errors.js";
 import type { ResolvedStreamOptions } from "./options.js";
 import type { LedgerEntry } from "./pending-ledger.js";
-import type { RecordEncoder } from "./record-encoding.js";
+import type { EncodedRecord, RecordEncoder } from "./record-encoding.js";
 import type { StreamEngine } from "./stream-engine.js";
 import type { StreamState } from "./stream-state.js";
+import { wireRecordBytes } from "./wire/request-encoder.js";
 
 /** What the SDK keeps about a stream so that `recreateStream` can build an identical one. */
 export interface StreamRecipe {
@@ -21,8 +22,25 @@ export interface StreamRecipe {
   readonly clientSecret: unknown;
 }
 
-const toBuffer = (bytes: Uint8Array): Buffer =>
-  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const toBuffer = (record: EncodedRecord): Buffer =>
+  typeof record === "string"
+    ? Buffer.from(record, "utf8")
+    : Buffer.isBuffer(record)
+      ? record
+      : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+
+const offsetOf = (entry: LedgerEntry): bigint => BigInt(entry.offset);
+const ackOf = (entry: LedgerEntry): RecordAcknowledgment => entry.ack!;
+
+/** Resolves `result` (an entry, or a promise of one) through `map`, turning a throw into a rejection. */
+function settle<T>(ingest: () => LedgerEntry | Promise<LedgerEntry>, map: (entry: LedgerEntry) => T): Promise<T> {
+  try {
+    const result = ingest();
+    return result instanceof Promise ? result.then(map) : Promise.resolve(map(result));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 function toOffset(offset: unknown): number {
   if (typeof offset === "bigint" && offset >= 0n && offset <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(offset);
@@ -89,9 +107,8 @@ export class ZerobusStream {
    * the ack; here (as in the Python SDK) it resolves with the acknowledgment handle. Use
    * `(await stream.ingestRecord(r)).waitForAck()` for the offset after the ack.
    */
-  async ingestRecord(record: unknown): Promise<RecordAcknowledgment> {
-    const entry = await this.#engine.ingest(this.#encode(record), 1, true);
-    return entry.ack!;
+  ingestRecord(record: unknown): Promise<RecordAcknowledgment> {
+    return settle(() => this.#ingestOne(record, true), ackOf);
   }
 
   /**
@@ -104,9 +121,8 @@ export class ZerobusStream {
   }
 
   /** Ingests one record and resolves with its logical offset once it is queued (official TS style). */
-  async ingestRecordOffset(record: unknown): Promise<bigint> {
-    const entry = await this.#engine.ingest(this.#encode(record), 1, false);
-    return BigInt(entry.offset);
+  ingestRecordOffset(record: unknown): Promise<bigint> {
+    return settle(() => this.#ingestOne(record, false), offsetOf);
   }
 
   /** Ingests records as one batch; resolves with the batch's offset once queued, `null` for an empty array. */
@@ -143,7 +159,7 @@ export class ZerobusStream {
   getUnackedRecords(): Buffer[] {
     const records: Buffer[] = [];
     for (const entry of this.#engine.unackedEntries()) {
-      if (entry.payload instanceof Uint8Array) records.push(toBuffer(entry.payload));
+      if (typeof entry.payload === "string" || entry.payload instanceof Uint8Array) records.push(toBuffer(entry.payload));
       else for (const record of entry.payload) records.push(toBuffer(record));
     }
     return records;
@@ -152,20 +168,31 @@ export class ZerobusStream {
   /** Like {@link ZerobusStream.getUnackedRecords}, grouped as they were ingested (one array per call). */
   getUnackedBatches(): Buffer[][] {
     return this.#engine.unackedEntries().map((entry) =>
-      entry.payload instanceof Uint8Array ? [toBuffer(entry.payload)] : entry.payload.map(toBuffer),
+      typeof entry.payload === "string" || entry.payload instanceof Uint8Array ? [toBuffer(entry.payload)] : entry.payload.map(toBuffer),
     );
   }
 
   /** @internal Re-ingests already-encoded entries (used by `recreateStream`). */
   async _ingestEncoded(batch: readonly Buffer[], asBatch: boolean): Promise<void> {
-    await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, false);
+    const bytes = batch.reduce((sum, record) => sum + record.length, 0);
+    await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, bytes, false);
+  }
+
+  #ingestOne(record: unknown, withAck: boolean): LedgerEntry | Promise<LedgerEntry> {
+    const encoded = this.#encode(record);
+    return this.#engine.ingest(encoded, 1, wireRecordBytes(encoded), withAck);
   }
 
   async #ingestBatch(records: readonly unknown[], withAck: boolean, method: string): Promise<LedgerEntry | undefined> {
     assertArray(records, method);
     if (records.length === 0) return undefined;
-    const encoded = new Array<Uint8Array>(records.length);
-    for (let i = 0; i < records.length; i++) encoded[i] = this.#encode(records[i], i);
-    return this.#engine.ingest(encoded, encoded.length, withAck);
+    const encoded = new Array<EncodedRecord>(records.length);
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const record = this.#encode(records[i], i);
+      encoded[i] = record;
+      bytes += wireRecordBytes(record);
+    }
+    return this.#engine.ingest(encoded, encoded.length, bytes, withAck);
   }
 }

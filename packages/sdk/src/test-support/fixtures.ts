@@ -11,8 +11,12 @@ export const staticHeaders = (table = TABLE) => () =>
     ["x-databricks-zerobus-table-name", table],
   ] as Array<[string, string]>;
 
-/** Fast-failing options for tests: short timeouts, no long backoffs. */
-export const FAST = { recoveryBackoffMs: 10, recoveryTimeoutMs: 2_000, flushTimeoutMs: 5_000 } as const;
+/**
+ * Fast-failing options for tests: short timeouts, no long backoffs, and one record per request, so a
+ * scripted server sees exactly the requests a test makes. Coalescing has tests of its own
+ * (`stream-coalescing.test.ts`), and the soak and local-service fault tests run with it on.
+ */
+export const FAST = { recoveryBackoffMs: 10, recoveryTimeoutMs: 2_000, flushTimeoutMs: 5_000, maxRecordsPerRequest: 1 } as const;
 
 /** Rejects if `promise` does not settle within `ms`. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,7 +1,7 @@
 /**
- * Encodes `EphemeralStreamRequest` messages by hand. Record payloads are already serialized (protobuf
- * bytes, or UTF-8 JSON), so building a request is sizing it once and copying each payload once into a
- * single buffer: no intermediate message objects, no re-encoding.
+ * Encodes `EphemeralStreamRequest` messages by hand. Records are already encoded (protobuf bytes, or JSON
+ * text), so building a request is sizing it once and copying each record once into a single buffer: no
+ * intermediate message objects, no re-encoding, and JSON text goes straight from the string into the buffer.
  *
  * Field numbers: PROTOCOL.md §1.3. JSON records travel as `string` fields and protobuf records as `bytes`
  * fields; both are length-delimited, so the bytes written are the same apart from the field number.
@@ -14,6 +14,9 @@ export const WIRE_RECORD_TYPE = { PROTO: 1, JSON: 2 } as const;
 /** The wire record type: 1 (PROTO) or 2 (JSON). */
 export type WireRecordType = (typeof WIRE_RECORD_TYPE)[keyof typeof WIRE_RECORD_TYPE];
 
+/** A record as the encoder takes it: protobuf bytes, or JSON text (written as UTF-8). */
+export type WireRecord = Uint8Array | string;
+
 const LEN = 2; // wire type of length-delimited fields
 const VARINT = 0;
 
@@ -23,15 +26,20 @@ const tag = (field: number, wireType: number): number => (field << 3) | wireType
 const lenFieldSize = (field: number, bodySize: number): number =>
   varintSize(tag(field, LEN)) + varintSize(bodySize) + bodySize;
 
-function writeLenHeader(buf: Uint8Array, pos: number, field: number, bodySize: number): number {
+/** Encoded size of a record. */
+export const wireRecordBytes = (record: WireRecord): number =>
+  typeof record === "string" ? Buffer.byteLength(record, "utf8") : record.length;
+
+function writeLenHeader(buf: Buffer, pos: number, field: number, bodySize: number): number {
   pos = writeVarint(buf, pos, tag(field, LEN));
   return writeVarint(buf, pos, bodySize);
 }
 
-function writeBytes(buf: Uint8Array, pos: number, field: number, bytes: Uint8Array): number {
-  pos = writeLenHeader(buf, pos, field, bytes.length);
-  buf.set(bytes, pos);
-  return pos + bytes.length;
+function writeRecord(buf: Buffer, pos: number, field: number, record: WireRecord, size: number): number {
+  pos = writeLenHeader(buf, pos, field, size);
+  if (typeof record === "string") buf.write(record, pos, size, "utf8");
+  else buf.set(record, pos);
+  return pos + size;
 }
 
 /** What the first message of every stream carries. */
@@ -49,8 +57,8 @@ export function encodeCreateStreamRequest(fields: CreateStreamFields): Buffer {
   if (fields.descriptorProto) bodySize += lenFieldSize(3, fields.descriptorProto.length);
   const buf = Buffer.allocUnsafe(lenFieldSize(1, bodySize));
   let pos = writeLenHeader(buf, 0, 1, bodySize);
-  pos = writeBytes(buf, pos, 1, name);
-  if (fields.descriptorProto) pos = writeBytes(buf, pos, 3, fields.descriptorProto);
+  pos = writeRecord(buf, pos, 1, name, name.length);
+  if (fields.descriptorProto) pos = writeRecord(buf, pos, 3, fields.descriptorProto, fields.descriptorProto.length);
   pos = writeVarint(buf, pos, tag(4, VARINT));
   writeVarint(buf, pos, fields.recordType);
   return buf;
@@ -60,13 +68,14 @@ export function encodeCreateStreamRequest(fields: CreateStreamFields): Buffer {
 const payloadField = (recordType: WireRecordType): number => (recordType === WIRE_RECORD_TYPE.PROTO ? 2 : 3);
 
 /** Encodes `EphemeralStreamRequest{ ingest_record: { offset_id, proto_encoded_record | json_record } }`. */
-export function encodeRecordRequest(offsetId: number, recordType: WireRecordType, record: Uint8Array): Buffer {
-  const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), record.length);
+export function encodeRecordRequest(offsetId: number, recordType: WireRecordType, record: WireRecord): Buffer {
+  const size = wireRecordBytes(record);
+  const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), size);
   const buf = Buffer.allocUnsafe(lenFieldSize(2, bodySize));
   let pos = writeLenHeader(buf, 0, 2, bodySize);
   pos = writeVarint(buf, pos, tag(1, VARINT));
   pos = writeVarint(buf, pos, offsetId);
-  writeBytes(buf, pos, payloadField(recordType), record);
+  writeRecord(buf, pos, payloadField(recordType), record, size);
   return buf;
 }
 
@@ -77,18 +86,23 @@ export function encodeRecordRequest(offsetId: number, recordType: WireRecordType
 export function encodeBatchRequest(
   offsetId: number,
   recordType: WireRecordType,
-  records: readonly Uint8Array[],
+  records: readonly WireRecord[],
   from = 0,
   to = records.length,
 ): Buffer {
+  const sizes = new Array<number>(to - from);
   let listSize = 0;
-  for (let i = from; i < to; i++) listSize += lenFieldSize(1, records[i]!.length);
+  for (let i = from; i < to; i++) {
+    const size = wireRecordBytes(records[i]!);
+    sizes[i - from] = size;
+    listSize += lenFieldSize(1, size);
+  }
   const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), listSize);
   const buf = Buffer.allocUnsafe(lenFieldSize(3, bodySize));
   let pos = writeLenHeader(buf, 0, 3, bodySize);
   pos = writeVarint(buf, pos, tag(1, VARINT));
   pos = writeVarint(buf, pos, offsetId);
   pos = writeLenHeader(buf, pos, payloadField(recordType), listSize);
-  for (let i = from; i < to; i++) pos = writeBytes(buf, pos, 1, records[i]!);
+  for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, sizes[i - from]!);
   return buf;
 }
