@@ -114,11 +114,13 @@ export class ZerobusStream implements AckSource {
   /** Blocks until the record or batch at `offset` (and everything before it) is acknowledged. */
   waitForOffset(offset: bigint | number): void {
     const target = toOffset(offset);
-    this.#observe();
-    if (this.#failed()) throw this.#failureError();
     if (target >= this.#next) {
       throw new NonRetriableException(`Offset ${target} has not been assigned yet (next offset is ${this.#next})`);
     }
+    this.#observe();
+    // As in the async API: an offset acknowledged before a failure is still a success.
+    if (target <= this.#acked) return;
+    if (this.#failed()) throw this.#failureError();
     this.#waitFor(target, "Waiting for acknowledgement");
   }
 

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { once } from "node:events";
 import { describe, it } from "node:test";
 import { MessageChannel, Worker } from "node:worker_threads";
+import { until } from "../test-support/fixtures.js";
 import { CONTROL } from "./protocol.js";
 import { syncWorkerPath, workerBootstrap } from "./worker-location.js";
 
@@ -21,8 +22,8 @@ describe("worker location", () => {
       const [message] = (await once(port1, "message")) as [{ dead: string }];
       assert.match(message.dead, /Cannot find module|ERR_MODULE_NOT_FOUND/);
       const cells = new Int32Array(control);
-      assert.equal(Atomics.load(cells, CONTROL.DEAD), 1);
-      assert.ok(Atomics.load(cells, CONTROL.SEQ) > 0);
+      // The message is posted before the flag is raised (and the sequence bumped): wait for both.
+      await until(() => Atomics.load(cells, CONTROL.DEAD) === 1 && Atomics.load(cells, CONTROL.SEQ) > 0, 5000, "the DEAD flag and a wake-up");
     } finally {
       port1.close();
       await worker.terminate();
