@@ -8,7 +8,7 @@
 import { GrpcStatus, NonRetriableException, ZerobusException } from "../errors.js";
 import type { ResolvedStreamOptions } from "../options.js";
 import type { RecordEncoder } from "../record-encoding.js";
-import type { StreamState } from "../stream-state.js";
+import { StreamState } from "../stream-state.js";
 import { STREAM_CELLS, fromWireError, unpackBatches, type PackedBatches, type StreamCells, type WireError } from "./protocol.js";
 import { RecordOutbox, type OutboxLimits } from "./record-outbox.js";
 import { RecordAcknowledgment, type AckSource } from "./sync-ack.js";
@@ -85,6 +85,8 @@ export class ZerobusStream implements AckSource {
 
   /** The stream's current `StreamState`. */
   getState(): StreamState {
+    // A closed stream stays closed: no need to ask the worker (which may be gone after `sdk.close()`).
+    if (this.#closed) return StreamState.CLOSED;
     this.#outbox.flush();
     return this.#channel.call({ op: "state", stream: this._handle }) as StreamState;
   }
@@ -156,6 +158,7 @@ export class ZerobusStream implements AckSource {
 
   /** Like {@link ZerobusStream.getUnackedRecords}, grouped as they were ingested (one array per call). */
   getUnackedBatches(): Buffer[][] {
+    if (this.#closed) return []; // close() succeeded: everything was acknowledged
     this.#outbox.flush();
     return unpackBatches(this.#channel.call({ op: "unacked", stream: this._handle }) as PackedBatches);
   }

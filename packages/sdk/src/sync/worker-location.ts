@@ -6,11 +6,12 @@
  * file name in the first frame of a stack trace captured here is this module's own file — a `file:` URL in
  * ESM, a path in CommonJS — and the worker script is its sibling with the same extension.
  *
- * The worker is started from a small CommonJS bootstrap (`eval: true`) rather than from the file itself, so
+ * The worker is started from a small bootstrap (`eval: true`) rather than from the file itself, so
  * that a failure to load the script (a missing file, a syntax error) is caught and reported through shared
  * memory at once: the caller may already be blocked in `Atomics.wait`, where no `error` event can reach it.
  * When the SDK runs from its TypeScript sources (tests, under tsx), the bootstrap registers tsx's require
- * hook first, because Node 20 does not pass module loader hooks on to worker threads.
+ * hook first (resolved from the sources' location), because Node 20 does not pass module loader hooks on
+ * to worker threads.
  */
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -42,27 +43,32 @@ export function syncWorkerPath(): string {
 }
 
 /**
- * The CommonJS code of the worker's bootstrap (`new Worker(code, { eval: true, workerData })`). It loads
- * `path` and, if that throws or rejects, posts `{ dead }` on `workerData.port` and raises the DEAD flag.
+ * The code of the worker's bootstrap (`new Worker(code, { eval: true, workerData })`). It loads `path` and,
+ * if that fails, posts `{ dead }` on `workerData.port` and raises the DEAD flag.
+ *
+ * It uses dynamic `import()` only, so it runs whether Node evaluates it as CommonJS or as an ES module (a
+ * worker inherits `--input-type=module` from a parent started with it).
  */
 export function workerBootstrap(path: string): string {
-  const fromSources = path.endsWith(".ts");
-  const load = fromSources
-    ? `require(require.resolve("tsx/cjs/api", { paths: [${JSON.stringify(dirname(path))}] })).register();\n  require(${JSON.stringify(path)});`
-    : `import(${JSON.stringify(pathToFileURL(path).href)}).catch(fail);`;
+  const load = path.endsWith(".ts")
+    ? `import("node:module").then(({ createRequire }) => {
+      const require = createRequire(${JSON.stringify(path)});
+      require(require.resolve("tsx/cjs/api")).register();
+      require(${JSON.stringify(path)});
+    })`
+    : `import(${JSON.stringify(pathToFileURL(path).href)})`;
   return `"use strict";
-const { workerData } = require("node:worker_threads");
-function fail(error) {
-  const control = new Int32Array(workerData.control);
-  try { workerData.port.postMessage({ dead: String((error && error.stack) || error) }); } catch {}
-  Atomics.store(control, ${CONTROL.DEAD}, 1);
-  Atomics.add(control, ${CONTROL.SEQ}, 1);
-  Atomics.notify(control, ${CONTROL.SEQ});
-}
-try {
-  ${load}
-} catch (error) {
-  fail(error);
-}
+import("node:worker_threads").then(({ workerData }) => {
+  const fail = (error) => {
+    const control = new Int32Array(workerData.control);
+    try { workerData.port.postMessage({ dead: String((error && error.stack) || error) }); } catch {}
+    Atomics.store(control, ${CONTROL.DEAD}, 1);
+    Atomics.add(control, ${CONTROL.SEQ}, 1);
+    Atomics.notify(control, ${CONTROL.SEQ});
+  };
+  return Promise.resolve()
+    .then(() => ${load})
+    .catch(fail);
+});
 `;
 }
