@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { RecordType } from "../record-type.js";
+import { ZerobusSdk } from "../sdk.js";
+import { StreamState } from "../stream-state.js";
+import { TableProperties } from "../table-properties.js";
+import { FAST, TABLE, staticHeaders, within } from "../test-support/fixtures.js";
+import { startScriptedServer } from "../test-support/scripted-server.js";
 import { abortError, abortable, isAbortError, throwIfAborted, waitForAckArguments } from "./abortable.js";
 
 /** How many "abort" listeners a signal holds, seen through Node's EventTarget internals (test-only). */
@@ -65,5 +71,41 @@ describe("abortable", () => {
     assert.deepEqual(waitForAckArguments(2), { timeoutSec: 2, signal: undefined });
     assert.deepEqual(waitForAckArguments({ signal }), { timeoutSec: undefined, signal });
     assert.deepEqual(waitForAckArguments({ timeoutSec: 1, signal }), { timeoutSec: 1, signal });
+  });
+});
+
+describe("abortable waits on a real stream (until the engine takes a signal itself)", () => {
+  it("an aborted waitForAck/waitForOffset/flush rejects with AbortError and leaves the record and the stream alone", async () => {
+    const server = await startScriptedServer(async (call) => {
+      await call.next();
+      call.sendCreateResponse("manual");
+    });
+    try {
+      const sdk = new ZerobusSdk(server.endpoint, "http://127.0.0.1:1");
+      const stream = await sdk.createStream(new TableProperties(TABLE), "", "", { ...FAST, recordType: RecordType.JSON }, staticHeaders());
+      const call = await server.call(0);
+      const ack = await stream.ingestRecord({ n: 0 });
+      const controller = new AbortController();
+      const waits = [abortable(ack.waitForAck(), controller.signal), abortable(stream.waitForOffset(0n), controller.signal), abortable(stream.flush(), controller.signal)];
+      await call.nextIngest();
+      controller.abort();
+      for (const wait of waits) await assert.rejects(wait, { name: "AbortError" });
+      assert.equal(ack.isDone(), false, "the record is still in flight");
+      assert.equal(stream.getUnackedRecords().length, 1);
+
+      // The stream carries on: more records, the acknowledgment, a normal flush and close.
+      await stream.ingestRecordOffset({ n: 1 });
+      call.ack((await call.nextIngest())!.offset);
+      assert.equal(await within(ack.waitForAck(), 5000, "ack"), 0n);
+      await stream.flush();
+      assert.equal(stream.getState(), StreamState.OPENED);
+      const closing = abortable(stream.close(), AbortSignal.abort());
+      await assert.rejects(closing, { name: "AbortError" });
+      await within(stream.close(), 5000, "close");
+      assert.equal(stream.getState(), StreamState.CLOSED);
+      sdk.close();
+    } finally {
+      await server.close();
+    }
   });
 });
