@@ -2,11 +2,12 @@
  * What the blocking client costs compared with the async API: records/s and CPU per record for one record
  * per call and for batches, against the repository's loopback bench server (`bench/bench-server.ts`, its
  * own process, acknowledging without decoding). Each API runs in its own child process, all its scenarios
- * in turn, pre-encoded protobuf records (the quickstart's row, 26 bytes), so the client machinery is what
- * is measured. CPU is the whole client process: for the blocking client it includes the worker thread.
+ * in turn, on pre-encoded protobuf records (the quickstart's row, ~15 bytes), so that the client machinery
+ * is what is measured. CPU is the whole client process: for the blocking client it includes the worker.
  *
- * Each child first runs an unreported warm-up. By default each scenario runs 0.25 s (a smoke run: no numbers are asserted, they are printed). For the
- * figures in docs/integrations.md: `ZEROBUS_SYNC_BENCH_SECONDS=3 node scripts/run-tests.mjs sync-overhead`.
+ * Each child first runs an unreported warm-up. By default each scenario then runs 0.25 s: a smoke run that
+ * prints its figures and asserts none. For the figures in docs/integrations.md:
+ * `ZEROBUS_SYNC_BENCH_SECONDS=3 node scripts/run-tests.mjs sync-overhead`.
  */
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
