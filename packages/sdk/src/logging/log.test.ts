@@ -55,7 +55,7 @@ describe("toLog", () => {
     assert.ok(!isFieldsFirstLogger({ child() {} }), "winston has child() but takes the message first");
   });
 
-  it("drops events below the level and falls back to info or log for missing methods", () => {
+  it("drops events below the level and falls back for missing methods, never promoting debug", () => {
     const { logger, calls } = recorder();
     const log = toLog(logger, { level: "warn", prefix: "" });
     log.info("dropped");
@@ -68,6 +68,13 @@ describe("toLog", () => {
     const onlyLog = toLog({ log: (...args: unknown[]) => void lines.push(args) });
     onlyLog.error("via log");
     assert.deepEqual(lines, [["[zerobus] via log"]]);
+
+    const quiet: string[] = [];
+    const noDebug = toLog({ info: (m: string) => void quiet.push(`info ${m}`), error: (m: string) => void quiet.push(`error ${m}`) }, { prefix: "" });
+    noDebug.debug("dropped");
+    noDebug.warn("to error");
+    assert.equal(noDebug.isEnabled("debug"), false);
+    assert.deepEqual(quiet, ["error to error"]);
   });
 
   it("works with the real console, and a throwing logger never throws", () => {

@@ -14,7 +14,11 @@ import { NonRetriableException } from "../errors.js";
 /** Severity of a log event, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-/** Anything with the usual level methods; missing methods fall back to `info`, then `log`, or are skipped. */
+/**
+ * Anything with the usual level methods. A missing method falls back to a neighbour of at least its
+ * severity (`warn` ↔ `error`), then to `log`; a missing `debug` is never promoted to `info` (that would turn
+ * a quiet logger noisy), so without `debug` or `log` debug events are dropped.
+ */
 export interface LoggerLike {
   /** Debug-level output. */
   debug?: (...args: any[]) => unknown;
@@ -64,6 +68,14 @@ const RANK: Readonly<Record<LogLevel | "silent", number>> = { debug: 0, info: 1,
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 const noop = (): void => {};
 
+/** Which of the logger's methods serve each level, in order of preference. */
+const METHODS: Readonly<Record<LogLevel, ReadonlyArray<keyof LoggerLike>>> = {
+  debug: ["debug", "log"],
+  info: ["info", "log"],
+  warn: ["warn", "error", "log"],
+  error: ["error", "warn", "log"],
+};
+
 /** The log used when no logger is given: drops everything. */
 export const SILENT_LOG: Log = Object.freeze({
   enabled: false,
@@ -84,8 +96,8 @@ export function isFieldsFirstLogger(logger: object): boolean {
 type Emit = (message: string, fields: LogFields | undefined) => void;
 
 function emitterFor(logger: LoggerLike, level: LogLevel, fieldsFirst: boolean, prefix: string): Emit | undefined {
-  const method = logger[level] ?? logger.info ?? logger.log;
-  if (typeof method !== "function") return undefined;
+  const method = METHODS[level].map((name) => logger[name]).find((m) => typeof m === "function");
+  if (method === undefined) return undefined;
   const fn = method.bind(logger);
   const text = prefix === "" ? (m: string) => m : (m: string) => `${prefix} ${m}`;
   return (message, fields) => {
