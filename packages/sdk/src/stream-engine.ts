@@ -103,26 +103,32 @@ export class StreamEngine {
    * window has room (the common case); otherwise a promise that settles once it has. `withAck` creates the
    * {@link RecordAcknowledgment} that `ingestRecord` returns.
    */
-  ingest(payload: WireRecord | readonly WireRecord[], recordCount: number, bytes: number, withAck: boolean): LedgerEntry | Promise<LedgerEntry> {
+  ingest(
+    payload: WireRecord | readonly WireRecord[],
+    recordCount: number,
+    bytes: number,
+    withAck: boolean,
+    sizes?: readonly number[],
+  ): LedgerEntry | Promise<LedgerEntry> {
     this.#assertAccepting();
     if (bytes > MAX_MESSAGE_BYTES) {
       throw new NonRetriableException(`A request of ${bytes} bytes exceeds the service's limit of ${MAX_MESSAGE_BYTES} bytes (10 MiB): split the batch`);
     }
-    if (this.#window.tryAcquire(recordCount)) return this.#admit(payload, recordCount, bytes, withAck);
+    if (this.#window.tryAcquire(recordCount)) return this.#admit(payload, recordCount, bytes, withAck, sizes);
     return this.#window.acquire(recordCount).then(() => {
       if (this.#closing || isTerminal(this.#state)) {
         // Admitted after close() began: the close's flush does not cover it, so refuse it rather than drop it.
         this.#window.release(recordCount);
         throw this.#lastError && this.#state === StreamState.FAILED ? this.#lastError : closedError();
       }
-      return this.#admit(payload, recordCount, bytes, withAck);
+      return this.#admit(payload, recordCount, bytes, withAck, sizes);
     });
   }
 
-  #admit(payload: WireRecord | readonly WireRecord[], recordCount: number, bytes: number, withAck: boolean): LedgerEntry {
+  #admit(payload: WireRecord | readonly WireRecord[], recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): LedgerEntry {
     const offset = this.#nextOffset++;
     const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
-    const entry: LedgerEntry = { offset, payload, recordCount, bytes, ack };
+    const entry: LedgerEntry = { offset, payload, recordCount, bytes, sizes, ack };
     this.#ledger.add(entry);
     this.#schedulePump();
     return entry;
@@ -264,17 +270,24 @@ export class StreamEngine {
   #nextRequest(): Buffer {
     const ledger = this.#ledger;
     const type = this.#config.wireRecordType;
-    const first = ledger.unsent(0).payload;
+    const entry = ledger.unsent(0);
+    const first = entry.payload;
     if (!isSingleRecord(first)) {
       // A batch call is its own request; a one-record batch goes out as a single record, as official clients do.
       const physical = ledger.markSent(1);
-      return first.length === 1 ? encodeRecordRequest(physical, type, first[0]!) : encodeBatchRequest(physical, type, first);
+      if (first.length === 1) return encodeRecordRequest(physical, type, first[0]!, entry.bytes);
+      return encodeBatchRequest(physical, type, first, 0, first.length, entry.sizes);
     }
     const count = this.#coalescibleCount();
-    if (count === 1) return encodeRecordRequest(ledger.markSent(1), type, first);
+    if (count === 1) return encodeRecordRequest(ledger.markSent(1), type, first, entry.bytes);
     const records = new Array<WireRecord>(count);
-    for (let i = 0; i < count; i++) records[i] = ledger.unsent(i).payload as WireRecord;
-    return encodeBatchRequest(ledger.markSent(count), type, records);
+    const sizes = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      const single = ledger.unsent(i);
+      records[i] = single.payload as WireRecord;
+      sizes[i] = single.bytes;
+    }
+    return encodeBatchRequest(ledger.markSent(count), type, records, 0, count, sizes);
   }
 
   /** How many unsent single-record entries, from the first, fit in one request. */

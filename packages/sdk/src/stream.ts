@@ -174,8 +174,9 @@ export class ZerobusStream {
 
   /** @internal Re-ingests already-encoded entries (used by `recreateStream`). */
   async _ingestEncoded(batch: readonly Buffer[], asBatch: boolean): Promise<void> {
-    const bytes = batch.reduce((sum, record) => sum + record.length, 0);
-    await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, bytes, false);
+    const sizes = batch.map((record) => record.length);
+    const bytes = sizes.reduce((sum, size) => sum + size, 0);
+    await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, bytes, false, sizes);
   }
 
   #ingestOne(record: unknown, withAck: boolean): LedgerEntry | Promise<LedgerEntry> {
@@ -187,12 +188,15 @@ export class ZerobusStream {
     assertArray(records, method);
     if (records.length === 0) return undefined;
     const encoded = new Array<EncodedRecord>(records.length);
+    const sizes = new Array<number>(records.length);
     let bytes = 0;
     for (let i = 0; i < records.length; i++) {
       const record = this.#encode(records[i], i);
+      const size = wireRecordBytes(record);
       encoded[i] = record;
-      bytes += wireRecordBytes(record);
+      sizes[i] = size;
+      bytes += size;
     }
-    return this.#engine.ingest(encoded, encoded.length, bytes, withAck);
+    return this.#engine.ingest(encoded, encoded.length, bytes, withAck, sizes);
   }
 }

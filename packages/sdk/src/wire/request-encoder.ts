@@ -68,8 +68,7 @@ export function encodeCreateStreamRequest(fields: CreateStreamFields): Buffer {
 const payloadField = (recordType: WireRecordType): number => (recordType === WIRE_RECORD_TYPE.PROTO ? 2 : 3);
 
 /** Encodes `EphemeralStreamRequest{ ingest_record: { offset_id, proto_encoded_record | json_record } }`. */
-export function encodeRecordRequest(offsetId: number, recordType: WireRecordType, record: WireRecord): Buffer {
-  const size = wireRecordBytes(record);
+export function encodeRecordRequest(offsetId: number, recordType: WireRecordType, record: WireRecord, size = wireRecordBytes(record)): Buffer {
   const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), size);
   const buf = Buffer.allocUnsafe(lenFieldSize(2, bodySize));
   let pos = writeLenHeader(buf, 0, 2, bodySize);
@@ -81,7 +80,8 @@ export function encodeRecordRequest(offsetId: number, recordType: WireRecordType
 
 /**
  * Encodes `EphemeralStreamRequest{ ingest_record_batch: { offset_id, proto_encoded_batch | json_batch } }`
- * holding `records[from..to)`; one offset covers the whole batch.
+ * holding `records[from..to)`; one offset covers the whole batch. `sizes[i]`, when given, is the encoded
+ * size of `records[i]` (measured once at ingest: for JSON text that is a full scan of the string).
  */
 export function encodeBatchRequest(
   offsetId: number,
@@ -89,20 +89,17 @@ export function encodeBatchRequest(
   records: readonly WireRecord[],
   from = 0,
   to = records.length,
+  sizes?: readonly number[],
 ): Buffer {
-  const sizes = new Array<number>(to - from);
+  const measured = sizes ?? records.map(wireRecordBytes);
   let listSize = 0;
-  for (let i = from; i < to; i++) {
-    const size = wireRecordBytes(records[i]!);
-    sizes[i - from] = size;
-    listSize += lenFieldSize(1, size);
-  }
+  for (let i = from; i < to; i++) listSize += lenFieldSize(1, measured[i]!);
   const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), listSize);
   const buf = Buffer.allocUnsafe(lenFieldSize(3, bodySize));
   let pos = writeLenHeader(buf, 0, 3, bodySize);
   pos = writeVarint(buf, pos, tag(1, VARINT));
   pos = writeVarint(buf, pos, offsetId);
   pos = writeLenHeader(buf, pos, payloadField(recordType), listSize);
-  for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, sizes[i - from]!);
+  for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, measured[i]!);
   return buf;
 }
