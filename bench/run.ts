@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { Scenario } from "./client-worker.js";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const NODE_ARGS = ["--conditions=zerobus-source", "--import", "tsx"];
+// Bench clients load the built SDK (dist/), as users do; tsx only compiles the bench's own files.
+const NODE_ARGS = ["--import", "tsx"];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
 interface Result {

@@ -14,6 +14,7 @@ import { GOLDEN_DIR } from "./test-fixtures.js";
  */
 const tables = listGoldenTables();
 const DOC = fileURLToPath(new URL("../../../../docs/delta-golden.md", import.meta.url));
+const README = fileURLToPath(new URL("../../../../README.md", import.meta.url));
 
 // Tables without expected/ rows that are broken on purpose, and the error code each must give.
 const EXPECTED_FAILURES: Readonly<Record<string, string>> = {
@@ -61,12 +62,14 @@ describe("readTable on every Spark-written golden table", { skip: tables.length 
     assert.equal(summary.other, 0, JSON.stringify(summary));
   });
 
-  it("docs/delta-golden.md shows these results", { skip: !existsSync(DOC) && "docs/delta-golden.md is missing" }, () => {
-    const doc = readFileSync(DOC, "utf8");
-    const committed = doc.slice(doc.indexOf(REPORT_START), doc.indexOf(REPORT_END) + REPORT_END.length);
-    const sorted = [...results].sort((a, b) => (a.table.name < b.table.name ? -1 : 1));
-    assert.equal(committed, renderGoldenSection(sorted), "stale: run node --import tsx packages/local/scripts/delta-golden-report.ts");
-  });
+  for (const [name, path] of [["docs/delta-golden.md", DOC], ["README.md", README]] as const) {
+    it(`${name} shows these results`, { skip: !existsSync(path) && `${name} is missing` }, () => {
+      const doc = readFileSync(path, "utf8");
+      const committed = doc.slice(doc.indexOf(REPORT_START), doc.indexOf(REPORT_END) + REPORT_END.length);
+      const sorted = [...results].sort((a, b) => (a.table.name < b.table.name ? -1 : 1));
+      assert.equal(committed, renderGoldenSection(sorted), "stale: run node --import tsx packages/local/scripts/delta-golden-report.ts");
+    });
+  }
 });
 
 describe("time travel on golden tables", { skip: tables.length === 0 && "no golden tables" }, () => {
