@@ -90,10 +90,13 @@ eager.close();
 console.log(JSON.stringify(results));
 `;
 
+/** Set if the bench server exits before the end: named in a client's failure instead of a bare ECONNREFUSED. */
+let serverExit: string | undefined;
+
 function runClient(args: string[], endpoint: string): Promise<Measured[]> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [...NODE_ARGS, ...args], { cwd: REPO, env: { ...process.env, ENDPOINT: endpoint }, timeout: 30_000 + SECONDS * 20_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${err.message}\n${stderr}`));
+      if (err) return reject(new Error(`${err.message}\n${stderr}${serverExit ? `\n(the bench server had exited: ${serverExit})` : ""}`));
       resolve(JSON.parse(stdout.trim().split("\n").pop()!) as Measured[]);
     });
   });
@@ -109,6 +112,7 @@ describe("blocking client overhead (records/s against the loopback bench server)
       server.once("error", reject);
     })) as [Buffer];
     endpoint = `http://127.0.0.1:${(JSON.parse(line.toString()) as { port: number }).port}`;
+    server.once("exit", (code, signal) => void (serverExit = `code ${code}, signal ${signal}`));
   });
   after(() => void server?.kill("SIGTERM"));
 
