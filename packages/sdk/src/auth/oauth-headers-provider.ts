@@ -19,6 +19,8 @@ export interface OAuthHeadersProviderOptions {
   workspaceUrl: string;
   /** The workspace id, as derived from the Zerobus endpoint (see `workspaceIdFromEndpoint`). */
   workspaceId: string;
+  /** PEM root certificate(s) to trust for an `https://` workspace URL instead of the system's. */
+  rootCertificates?: Buffer | string | undefined;
 }
 
 /** Per-call options of {@link OAuthHeadersProvider.getHeaders}. */
@@ -111,8 +113,8 @@ function resolveArguments(args: unknown[]): ResolvedOptions {
 
 /** Copies only the known fields, so a caller mutating its options object later changes nothing. */
 function pick(options: OAuthHeadersProviderOptions): ResolvedOptions {
-  const { clientId, clientSecret, tableName, workspaceUrl, workspaceId } = options;
-  return { clientId, clientSecret, tableName, workspaceUrl, workspaceId };
+  const { clientId, clientSecret, tableName, workspaceUrl, workspaceId, rootCertificates } = options;
+  return { clientId, clientSecret, tableName, workspaceUrl, workspaceId, ...(rootCertificates === undefined ? {} : { rootCertificates }) };
 }
 
 function requireString(value: unknown, name: string): void {

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { NonRetriableException, ZerobusException } from "../errors.js";
 import type { OAuthTokenRequest } from "./oauth-token.js";
-import { fetchOAuthToken } from "./oauth-token.js";
+import { fetchOAuthToken, fetchWorkspaceToken } from "./oauth-token.js";
 
 const SECRET = "s3cr3t-Value-never-shown";
 const TIMEOUT = { timeout: 10_000 };
@@ -184,6 +186,41 @@ test("an aborted signal rejects promptly and retriably", TIMEOUT, async () => {
     await requestArrived;
     controller.abort();
     await assertRejects(pending, true, /^Token fetch failed: request aborted/);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test("a workspace token is the generators' plain request: grant_type and scope only", TIMEOUT, async () => {
+  await withTokenEndpoint(ok, async ({ url, requests }) => {
+    assert.equal(await fetchWorkspaceToken({ workspaceUrl: `${url}/`, clientId: "client-id-1", clientSecret: SECRET }), "tok-1");
+    const [sent] = requests;
+    assert.ok(sent);
+    assert.equal(sent.url, "/oidc/v1/token");
+    assert.equal(Buffer.from(String(sent.headers["authorization"]).slice("Basic ".length), "base64").toString("utf8"), `client-id-1:${SECRET}`);
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(sent.body)), { grant_type: "client_credentials", scope: "all-apis" });
+  });
+  await withTokenEndpoint(() => ({ status: 401, body: "{}" }), async ({ url }) => {
+    await assertRejects(fetchWorkspaceToken({ workspaceUrl: url, clientId: "client-id-1", clientSecret: SECRET }), false, /Client error \(401\)/);
+  });
+});
+
+test("rootCertificates: an https token endpoint with a self-signed certificate is trusted only when given", TIMEOUT, async () => {
+  // The local package's test certificate (for 127.0.0.1 and localhost), read in place.
+  const certs = new URL("../../../local/src/service/test-support/", import.meta.url);
+  const cert = readFileSync(new URL("tls-test-cert.pem", certs));
+  const server = createHttpsServer({ cert, key: readFileSync(new URL("tls-test-key.pem", certs)) }, (req, res) => {
+    req.resume().on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(ok().body));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await assertRejects(fetchOAuthToken(request(url)), true, /^Token fetch failed: Network error: .*self-signed certificate/);
+    assert.equal(await fetchOAuthToken(request(url, { rootCertificates: cert })), "tok-1");
+    assert.equal(await fetchWorkspaceToken({ workspaceUrl: url, clientId: "c", clientSecret: "s", rootCertificates: cert.toString("utf8") }), "tok-1");
+    await assertRejects(fetchOAuthToken(request(url, { rootCertificates: 42 as unknown as string })), false, /rootCertificates must be a Buffer or a string/);
   } finally {
     server.closeAllConnections();
     server.close();

@@ -1,13 +1,15 @@
 /**
- * The OAuth client-credentials request that turns a service principal's id and secret into a Zerobus
- * write token (PROTOCOL.md §3.1), with the Rust engine's split between failures worth retrying and
- * failures that never heal.
+ * The OAuth client-credentials requests that turn a service principal's id and secret into a token: the
+ * Zerobus write token scoped to one table (PROTOCOL.md §3.1), and the plain workspace token the schema
+ * generators use for the Unity Catalog REST API (§11.2). Both follow the Rust engine's split between
+ * failures worth retrying and failures that never heal.
  */
 import { NonRetriableException, ZerobusException } from "../errors.js";
+import { describeTransportError, sendHttpRequest } from "../transport/http-request.js";
 import { authorizationDetails } from "./authorization-details.js";
 
-/** What {@link fetchOAuthToken} needs to request a token. */
-export interface OAuthTokenRequest {
+/** What {@link fetchWorkspaceToken} needs: the workspace and the service principal's credentials. */
+export interface WorkspaceTokenRequest {
   /**
    * The workspace (Unity Catalog) URL, e.g. `https://my-workspace.cloud.databricks.com`. The token URL is
    * this URL followed by `/oidc/v1/token`.
@@ -17,12 +19,22 @@ export interface OAuthTokenRequest {
   clientId: string;
   /** The service principal's OAuth client secret. Never included in any error message. */
   clientSecret: string;
+  /**
+   * PEM root certificate(s) to trust for an `https://` workspace URL instead of the system's: a private CA,
+   * or the certificate of a local service started with `--tls-cert`. Same meaning as
+   * `ZerobusSdkOptions.rootCertificates`.
+   */
+  rootCertificates?: Buffer | string | undefined;
+  /** Aborts the request; an aborted request rejects with a retriable {@link ZerobusException}. */
+  signal?: AbortSignal | undefined;
+}
+
+/** What {@link fetchOAuthToken} needs to request a write token for one table. */
+export interface OAuthTokenRequest extends WorkspaceTokenRequest {
   /** The three-part table the token is scoped to: `catalog.schema.table`. */
   tableName: string;
   /** The workspace id, as derived from the Zerobus endpoint (see `workspaceIdFromEndpoint`). */
   workspaceId: string;
-  /** Aborts the request; an aborted request rejects with a retriable {@link ZerobusException}. */
-  signal?: AbortSignal | undefined;
 }
 
 /** How much of an error response body goes into an error message. */
@@ -42,73 +54,92 @@ const MIN_REDACTED_LENGTH = 4;
  * differently, and a copied URL often ends in a slash. Each `authorization_details` entry carries
  * `"operations": ["zerobuswrite"]`, as the newest official client sends (see `authorizationDetails`).
  *
- * Failures follow the Rust engine: network errors, aborts and HTTP 5xx reject with a retriable
+ * Failures follow the Rust engine: network and TLS errors, aborts and HTTP 5xx reject with a retriable
  * {@link ZerobusException} ("Token fetch failed: …"); a bad table name or URL, any other non-success status
  * (with the status and the start of the body), a body that is not JSON, or a missing `access_token` reject
  * with {@link NonRetriableException}. The client secret is scrubbed from every message.
  */
 export async function fetchOAuthToken(request: OAuthTokenRequest): Promise<string> {
-  checkRequestFields(request);
+  checkRequestFields(request, ["workspaceUrl", "clientId", "clientSecret", "workspaceId"]);
+  if (request.workspaceId === "") {
+    throw new NonRetriableException("OAuth token request: workspaceId must not be empty");
+  }
   const details = authorizationDetails(request.tableName);
+  return requestToken(request, {
+    resource: `api://databricks/workspaces/${request.workspaceId}/zerobusDirectWriteApi`,
+    authorization_details: JSON.stringify(details),
+  });
+}
+
+/**
+ * Requests a plain workspace token (`scope=all-apis`, no `resource`, no `authorization_details`), as the
+ * official schema generators do before reading a table's columns from the Unity Catalog REST API
+ * (PROTOCOL.md §11.2). Such a token carries the principal's own privileges, so it can read catalogs and
+ * create tables; it is not what a Zerobus stream sends (see {@link fetchOAuthToken}).
+ *
+ * Same request shape, URL rule and failure classes as {@link fetchOAuthToken}.
+ */
+export async function fetchWorkspaceToken(request: WorkspaceTokenRequest): Promise<string> {
+  checkRequestFields(request, ["workspaceUrl", "clientId", "clientSecret"]);
+  return requestToken(request, {});
+}
+
+/** The client-credentials POST shared by both token kinds; `form` adds to `grant_type` and `scope`. */
+async function requestToken(request: WorkspaceTokenRequest, form: Record<string, string>): Promise<string> {
   const url = tokenUrl(request.workspaceUrl);
   const credentials = Buffer.from(`${request.clientId}:${request.clientSecret}`, "utf8").toString("base64");
   const redact = createRedactor([request.clientSecret, credentials]);
   const { signal } = request;
   if (signal?.aborted) throw abortError(signal);
 
-  const body = new URLSearchParams({
-    grant_type: "client_credentials",
-    scope: "all-apis",
-    resource: `api://databricks/workspaces/${request.workspaceId}/zerobusDirectWriteApi`,
-    authorization_details: JSON.stringify(details),
-  });
+  const body = new URLSearchParams({ grant_type: "client_credentials", scope: "all-apis", ...form });
   let status: number;
   let text: string;
   try {
-    const response = await fetch(url, {
+    ({ status, text } = await sendHttpRequest({
       method: "POST",
+      url,
       headers: {
         authorization: `Basic ${credentials}`,
         "content-type": "application/x-www-form-urlencoded",
         accept: "application/json",
       },
       body: body.toString(),
-      ...(signal === undefined ? {} : { signal }),
-    });
-    status = response.status;
-    text = await response.text();
+      rootCertificates: request.rootCertificates,
+      signal,
+    }));
   } catch (err) {
     if (signal?.aborted) throw abortError(signal);
-    throw new ZerobusException(redact(`Token fetch failed: Network error: ${describeNetworkError(err)}`), { cause: err });
+    throw new ZerobusException(redact(`Token fetch failed: Network error: ${describeTransportError(err)}`), { cause: err });
   }
   return tokenFromResponse(status, text, redact);
 }
 
-function checkRequestFields(request: OAuthTokenRequest): void {
+function checkRequestFields<F extends keyof OAuthTokenRequest>(request: Pick<OAuthTokenRequest, F>, fields: readonly F[]): void {
   if (request === null || typeof request !== "object") {
     throw new NonRetriableException("OAuth token request must be an object");
   }
-  for (const field of ["workspaceUrl", "clientId", "clientSecret", "workspaceId"] as const) {
+  for (const field of fields) {
     if (typeof request[field] !== "string") {
       throw new NonRetriableException(`OAuth token request: ${field} must be a string, got ${typeof request[field]}`);
     }
   }
-  if (request.workspaceId === "") {
-    throw new NonRetriableException("OAuth token request: workspaceId must not be empty");
+  const roots: unknown = (request as { rootCertificates?: unknown }).rootCertificates;
+  if (roots !== undefined && typeof roots !== "string" && !Buffer.isBuffer(roots)) {
+    throw new NonRetriableException(`OAuth token request: rootCertificates must be a Buffer or a string, got ${typeof roots}`);
   }
 }
 
-/** `{workspaceUrl}/oidc/v1/token`, after dropping one trailing slash; rejects URLs fetch cannot use. */
-function tokenUrl(workspaceUrl: string): string {
+/** `{workspaceUrl}/oidc/v1/token`, after dropping one trailing slash; rejects anything but http(s) URLs. */
+function tokenUrl(workspaceUrl: string): URL {
   const base = workspaceUrl.endsWith("/") ? workspaceUrl.slice(0, -1) : workspaceUrl;
-  const url = `${base}/oidc/v1/token`;
-  let protocol: string;
+  let url: URL;
   try {
-    protocol = new URL(url).protocol;
+    url = new URL(`${base}/oidc/v1/token`);
   } catch {
     throw new NonRetriableException(`Specified UC endpoint is in invalid format: '${workspaceUrl}' is not a URL`);
   }
-  if (protocol !== "https:" && protocol !== "http:") {
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new NonRetriableException(`Specified UC endpoint is in invalid format: '${workspaceUrl}' must use https:// or http://`);
   }
   return url;
@@ -138,19 +169,6 @@ function tokenFromResponse(status: number, text: string, redact: (message: strin
 
 function abortError(signal: AbortSignal): ZerobusException {
   return new ZerobusException("Token fetch failed: request aborted", { cause: signal.reason });
-}
-
-/**
- * Node's fetch reports every transport failure as `TypeError: fetch failed` and puts the useful part
- * (ECONNREFUSED, ENOTFOUND, a TLS error) in `cause`, sometimes as an AggregateError with an empty message.
- */
-function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause: unknown = err.cause;
-  if (!(cause instanceof Error)) return err.message;
-  const code = (cause as { code?: unknown }).code;
-  const detail = cause.message !== "" ? cause.message : typeof code === "string" ? code : cause.name;
-  return `${err.message}: ${detail}`;
 }
 
 function truncate(text: string): string {
