@@ -22,6 +22,13 @@ export type { LoadDescriptorOptions } from "./descriptor/load-descriptor-proto.j
 export type { DescriptorInput } from "./descriptor/resolve-descriptor.js";
 export { RecordType } from "./record-type.js";
 export type { RecordTypeValue } from "./record-type.js";
+export { fetchTableSchema } from "./schema/fetch-table-schema.js";
+export type { FetchTableSchemaOptions } from "./schema/fetch-table-schema.js";
+export { tableSchemaToDescriptor, tableSchemaToDescriptorSet, tableSchemaToProto } from "./schema/table-schema-to-proto.js";
+export type { TableSchemaDescriptorSetOptions, TableSchemaInput, TableSchemaProtoOptions } from "./schema/table-schema-to-proto.js";
+export { columnTypeText } from "./schema/column-type.js";
+export type { ColumnField, ColumnType, PrimitiveTypeName, TableColumn } from "./schema/column-type.js";
+export { parseColumnList, parseColumnType } from "./schema/parse-column-type.js";
 
 // Options
 export { DEFAULT_STREAM_OPTIONS, StreamConfigurationOptions } from "./options.js";
@@ -34,6 +41,9 @@ export type { GetHeadersOptions, OAuthHeadersProviderOptions } from "./auth/oaut
 export type { HeaderPairs, HeadersCallbackProvider, HeadersProvider, HeadersProviderInput } from "./auth/headers-provider.js";
 export { fetchOAuthToken } from "./auth/oauth-token.js";
 export type { OAuthTokenRequest } from "./auth/oauth-token.js";
+export { fetchWorkspaceToken } from "./auth/oauth-token.js";
+export type { WorkspaceTokenRequest } from "./auth/oauth-token.js";
+export { workspaceIdFromEndpoint } from "./auth/workspace-id.js";
 
 // Errors
 export {
