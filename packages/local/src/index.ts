@@ -18,3 +18,6 @@ export { SchemaError } from "./schema/schema-error.js";
 // Reading tables back (tests, examples)
 export { readTable, type ReadTableOptions, type TableContents } from "./delta/index.js";
 export type { DeltaField, DeltaType, Row, RowValue } from "./schema/delta-type.js";
+
+// Utilities
+export { parseLosslessJson, type LosslessJsonValue } from "./delta/lossless-json.js";
