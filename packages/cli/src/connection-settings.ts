@@ -74,11 +74,3 @@ function readCaCert(path: string): Buffer {
   }
 }
 
-/**
- * The workspace id of a Zerobus endpoint, by the official SDKs' rule (the host up to its first dot), which
- * the OAuth `resource` of a write token names. Mirrors the SDK's internal `workspaceIdFromEndpoint`.
- */
-export function workspaceIdOf(endpoint: string): string {
-  const host = endpoint.replace(/^https?:\/\//, "");
-  return host.split(".", 1)[0] || host;
-}

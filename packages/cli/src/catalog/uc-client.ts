@@ -1,13 +1,14 @@
 /**
- * The Unity Catalog REST calls the command makes (PROTOCOL.md §11.2, §12.7): a client-credentials token
- * from `{workspaceUrl}/oidc/v1/token`, then `GET`/`POST` under `/api/2.1/unity-catalog/tables` with it.
+ * The Unity Catalog REST calls the command makes (PROTOCOL.md §11.2, §12.7): a plain workspace token from
+ * `{workspaceUrl}/oidc/v1/token` (the SDK's `fetchWorkspaceToken`), then `GET`/`POST` under
+ * `/api/2.1/unity-catalog/tables` with it; a table's columns come from the SDK's `fetchTableSchema`.
  * Works against a real workspace and against `zerobus local`.
  */
-import { CliError } from "../cli-error.js";
+import { fetchTableSchema, fetchWorkspaceToken, NonRetriableException, type TableColumn } from "@zerobus-ts/sdk";
+import { CliError, errorText } from "../cli-error.js";
 import type { ConnectionSettings } from "../connection-settings.js";
 import type { TableName } from "../table-name.js";
 import { networkErrorText, sendHttpRequest, type HttpRequest } from "./http-request.js";
-import { requestToken, TokenRequestError } from "./oauth-token.js";
 
 /** A table as `GET /api/2.1/unity-catalog/tables/{full_name}` returns it (fields the command uses). */
 export interface UcTableInfo {
@@ -65,6 +66,19 @@ export class UcClient {
     throw new CliError(`the table listing did not end after ${MAX_LIST_PAGES} pages`);
   }
 
+  /** The table's columns (the SDK's `fetchTableSchema`); a `CliError` naming the table when it cannot be read. */
+  async columns(name: TableName): Promise<TableColumn[]> {
+    const token = await this.token();
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    try {
+      return await fetchTableSchema({ workspaceUrl: this.settings.workspaceUrl, tableName: name.fullName, token, rootCertificates: this.settings.caCert, signal });
+    } catch (err) {
+      if (signal.aborted) throw this.noAnswer(err);
+      if (err instanceof NonRetriableException) throw new CliError(err.message, { cause: err });
+      throw new CliError(`cannot reach the workspace at ${this.settings.workspaceUrl}: ${errorText(err)}`, { cause: err });
+    }
+  }
+
   /** `POST …/tables` with a create-table body; returns the created table. */
   createTable(body: Record<string, unknown>): Promise<UcTableInfo> {
     return this.call("POST", TABLES_PATH, JSON.stringify(body)) as Promise<UcTableInfo>;
@@ -94,12 +108,26 @@ export class UcClient {
   // The generators' request (PROTOCOL.md §11.2): no resource, no authorization_details — a plain
   // workspace token, which is what the catalog API wants.
   private async fetchToken(): Promise<string> {
+    const { workspaceUrl, clientId, clientSecret, caCert } = this.settings;
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     try {
-      return await requestToken(this.settings);
+      return await fetchWorkspaceToken({ workspaceUrl, clientId, clientSecret, rootCertificates: caCert, signal });
     } catch (err) {
-      if (err instanceof TokenRequestError) throw new CliError(err.message, { cause: err });
-      throw err;
+      if (signal.aborted) throw this.noAnswer(err);
+      // The SDK's classes: a refusal never heals (bad credentials, 4xx); the rest is the network or the server.
+      if (err instanceof NonRetriableException) {
+        throw new CliError(
+          `the workspace at ${workspaceUrl} refused the client credentials of '${clientId}': ${err.message}\n` +
+            "Check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (or --client-id and --client-secret).",
+          { cause: err },
+        );
+      }
+      throw new CliError(`cannot reach the workspace at ${workspaceUrl}: ${errorText(err)}`, { cause: err });
     }
+  }
+
+  private noAnswer(cause: unknown): CliError {
+    return new CliError(`no answer from the workspace at ${this.settings.workspaceUrl} within ${REQUEST_TIMEOUT_MS / 1000} s`, { cause });
   }
 
   private async send(req: Omit<HttpRequest, "ca" | "timeoutMs">): Promise<{ status: number; text: string }> {

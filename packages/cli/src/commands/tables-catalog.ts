@@ -1,13 +1,13 @@
 /**
  * `zerobus tables list|describe|create`: the Unity Catalog REST calls.
  */
+import { NonRetriableException } from "@zerobus-ts/sdk";
 import { CliError, EXIT_CODES, UsageError } from "../cli-error.js";
 import type { CommandContext } from "../command-context.js";
 import { expectPositionals, HELP_OPTION, parseCommandLine } from "../command-line.js";
 import { connectionHelp, CONNECTION_OPTIONS, resolveConnection } from "../connection-settings.js";
 import { createTableBody } from "../catalog/create-table-body.js";
 import { UcClient, UcRequestError, type UcTableInfo } from "../catalog/uc-client.js";
-import { SqlTypeError } from "../schema-to-proto/parse-type-text.js";
 import { parseTableName } from "../table-name.js";
 
 const LIST_HELP = `Usage: zerobus tables list CATALOG.SCHEMA [--json]\n\nLists the tables of a schema, one full name per line (--json: the Unity Catalog JSON).\n\n${connectionHelp(false)}\n`;
@@ -60,7 +60,7 @@ export async function runTablesCreate(args: string[], ctx: CommandContext): Prom
   try {
     body = createTableBody(name, positionals[1]!);
   } catch (err) {
-    if (err instanceof SqlTypeError) throw new UsageError(`bad column list: ${err.message}`);
+    if (err instanceof NonRetriableException) throw new UsageError(`bad column list: ${err.message}`);
     throw err;
   }
   const client = new UcClient(resolveConnection(values, ctx.env, false));

@@ -11,18 +11,17 @@
  */
 import {
   DEFAULT_STREAM_OPTIONS,
-  NonRetriableException,
   OAuthHeadersProvider,
   RecordType,
   StreamState,
   TableProperties,
+  workspaceIdFromEndpoint,
   ZerobusSdk,
   type DescriptorInput,
   type ZerobusStream,
 } from "@zerobus-ts/sdk";
 import { CliError, errorText } from "../cli-error.js";
-import { requestToken, TokenRequestError, writeTokenFields } from "../catalog/oauth-token.js";
-import { workspaceIdOf, type ConnectionSettings } from "../connection-settings.js";
+import type { ConnectionSettings } from "../connection-settings.js";
 import { RecordInputError } from "../input/input-records.js";
 import { RecordLocator, type PendingRecord } from "./record-locator.js";
 
@@ -181,28 +180,20 @@ async function openStream(sdk: ZerobusSdk, target: IngestTarget, locator: Record
 const ONE_REQUEST_PER_CALL: Record<string, number> = "maxRecordsPerRequest" in DEFAULT_STREAM_OPTIONS ? { maxRecordsPerRequest: 1 } : {};
 
 /**
- * A fresh write token and the table header per connection attempt: the SDK's OAuth provider, or — with
- * `--ca-cert`, which the SDK's token fetch cannot use — the same request made by the CLI.
+ * A fresh write token and the table header per connection attempt, from the SDK's OAuth provider, which
+ * trusts `--ca-cert` for an https workspace as the SDK's channel does for the Zerobus endpoint.
  */
 function headerSource(target: IngestTarget): () => Promise<Array<[string, string]>> {
   const { settings, tableName } = target;
-  const workspaceId = workspaceIdOf(settings.serverEndpoint);
-  if (settings.caCert === undefined) {
-    const oauth = new OAuthHeadersProvider({ clientId: settings.clientId, clientSecret: settings.clientSecret, tableName, workspaceUrl: settings.workspaceUrl, workspaceId });
-    return () => oauth.getHeaders();
-  }
-  return async () => {
-    let token: string;
-    try {
-      token = await requestToken(settings, writeTokenFields(tableName, workspaceId));
-    } catch (err) {
-      // As the SDK classifies token failures: a refusal (4xx) never heals; the rest may.
-      const status = err instanceof TokenRequestError ? err.status : undefined;
-      if (status !== undefined && status < 500) throw new NonRetriableException(errorText(err), { cause: err });
-      throw err;
-    }
-    return [["authorization", `Bearer ${token}`], ["x-databricks-zerobus-table-name", tableName]];
-  };
+  const oauth = new OAuthHeadersProvider({
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    tableName,
+    workspaceUrl: settings.workspaceUrl,
+    workspaceId: workspaceIdFromEndpoint(settings.serverEndpoint),
+    rootCertificates: settings.caCert,
+  });
+  return () => oauth.getHeaders();
 }
 
 /**

@@ -13,22 +13,32 @@
  *
  * An empty unquoted cell is NULL; a quoted empty cell (`""`) is the empty string.
  */
+import { columnTypeText, type ColumnField, type ColumnType } from "@zerobus-ts/sdk";
 import type { CsvHeader, InputRecord } from "../input/input-records.js";
-import { JsonSyntaxError, parseJsonExact } from "../input/json-exact.js";
-import type { UcField, UcType } from "../schema-to-proto/uc-type.js";
-import { typeText } from "../schema-to-proto/uc-type.js";
 import { ConversionError } from "./conversion-error.js";
+import { JsonTextError, type ExactJsonParser } from "./exact-json.js";
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER_BITS: Readonly<Record<string, bigint>> = { tinyint: 7n, smallint: 15n, int: 31n, bigint: 63n };
 
-/** Converts input records for a JSON stream into a table with `columns` (needed for CSV only). */
+/** True when some column holds JSON text in CSV (arrays, maps, structs), which needs an exact JSON parser. */
+export function hasJsonCells(columns: readonly ColumnField[]): boolean {
+  return columns.some((c) => c.type.kind === "array" || c.type.kind === "map" || c.type.kind === "struct");
+}
+
+/**
+ * Converts input records for a JSON stream into a table with `columns` (needed for CSV only);
+ * `parseJson` is needed when {@link hasJsonCells} holds.
+ */
 export class JsonModeRecords {
   // Per CSV header (one per file): header position → column.
-  private readonly headerColumns = new WeakMap<CsvHeader, UcField[]>();
+  private readonly headerColumns = new WeakMap<CsvHeader, ColumnField[]>();
 
-  constructor(private readonly columns: readonly UcField[] | undefined) {}
+  constructor(
+    private readonly columns: readonly ColumnField[] | undefined,
+    private readonly parseJson?: ExactJsonParser,
+  ) {}
 
   /** The record to ingest: the JSON line's text, or an object for a CSV row. Throws `ConversionError`. */
   convert(input: InputRecord): string | Record<string, unknown> {
@@ -38,12 +48,12 @@ export class JsonModeRecords {
     input.row.fields.forEach((cell, i) => {
       const column = columns[i]!;
       if (cell === "" && !input.row.quoted[i]) return; // NULL: left out, which the service reads as NULL
-      record[column.name] = cellValue(column.type, cell, column.name);
+      record[column.name] = cellValue(column.type, cell, column.name, this.parseJson);
     });
     return record;
   }
 
-  private columnsOf(header: CsvHeader): UcField[] {
+  private columnsOf(header: CsvHeader): ColumnField[] {
     let columns = this.headerColumns.get(header);
     if (columns !== undefined) return columns;
     const table = this.columns ?? [];
@@ -72,8 +82,8 @@ function checkJsonObject(text: string): string {
   return text;
 }
 
-function cellValue(type: UcType, cell: string, column: string): unknown {
-  const fail = (expected: string) => new ConversionError(`column '${column}' (${typeText(type)}): expected ${expected}, got ${JSON.stringify(cell)}`);
+function cellValue(type: ColumnType, cell: string, column: string, parseJson: ExactJsonParser | undefined): unknown {
+  const fail = (expected: string) => new ConversionError(`column '${column}' (${columnTypeText(type)}): expected ${expected}, got ${JSON.stringify(cell)}`);
   switch (type.kind) {
     case "primitive":
       switch (type.name) {
@@ -110,10 +120,11 @@ function cellValue(type: UcType, cell: string, column: string): unknown {
     case "array":
     case "map":
     case "struct":
+      // Present whenever such a column exists (see hasJsonCells).
       try {
-        return parseJsonExact(cell);
+        return parseJson!(cell);
       } catch (err) {
-        if (err instanceof JsonSyntaxError) throw fail(`JSON text (${err.message})`);
+        if (err instanceof JsonTextError) throw fail(`JSON text (${err.message})`);
         throw err;
       }
   }

@@ -9,24 +9,27 @@
  */
 import type protobuf from "protobufjs";
 import type { CsvHeader, InputRecord } from "../input/input-records.js";
-import { JsonSyntaxError, parseJsonExact } from "../input/json-exact.js";
 import { ConversionError } from "./conversion-error.js";
+import { JsonTextError, type ExactJsonParser } from "./exact-json.js";
 import { checkRequired, fieldFromJson, fieldNamed, messageFromJson, scalarValue } from "./proto-values.js";
 
 /** Converts input records to plain objects of one message type. */
 export class ProtoModeRecords {
   private readonly headerFields = new WeakMap<CsvHeader, protobuf.Field[]>();
 
-  constructor(private readonly type: protobuf.Type) {}
+  constructor(
+    private readonly type: protobuf.Type,
+    private readonly parseJson: ExactJsonParser,
+  ) {}
 
   /** The plain message object of a record. Throws `ConversionError`. */
   convert(input: InputRecord): Record<string, unknown> {
     if (input.kind === "json") {
       let value;
       try {
-        value = parseJsonExact(input.text);
+        value = this.parseJson(input.text);
       } catch (err) {
-        if (err instanceof JsonSyntaxError) throw new ConversionError(`not valid JSON: ${err.message}`);
+        if (err instanceof JsonTextError) throw new ConversionError(`not valid JSON: ${err.message}`);
         throw err;
       }
       return messageFromJson(this.type, value, "");
@@ -36,7 +39,7 @@ export class ProtoModeRecords {
     input.row.fields.forEach((cell, i) => {
       if (cell === "" && !input.row.quoted[i]) return;
       const field = fields[i]!;
-      out[field.name] = cellValue(field, cell);
+      out[field.name] = cellValue(field, cell, this.parseJson);
     });
     checkRequired(this.type, out, "");
     return out;
@@ -57,7 +60,7 @@ export class ProtoModeRecords {
   }
 }
 
-function cellValue(field: protobuf.Field, cell: string): unknown {
+function cellValue(field: protobuf.Field, cell: string, parseJson: ExactJsonParser): unknown {
   field.resolve();
   const isMessage = field.resolvedType !== null && "fieldsArray" in field.resolvedType;
   if (!field.map && !field.repeated && !isMessage) {
@@ -66,9 +69,9 @@ function cellValue(field: protobuf.Field, cell: string): unknown {
   }
   let json;
   try {
-    json = parseJsonExact(cell);
+    json = parseJson(cell);
   } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new ConversionError(`field '${field.name}': expected JSON text, ${err.message}: ${JSON.stringify(cell)}`);
+    if (err instanceof JsonTextError) throw new ConversionError(`field '${field.name}': expected JSON text, ${err.message}: ${JSON.stringify(cell)}`);
     throw err;
   }
   return fieldFromJson(field, json, field.name);

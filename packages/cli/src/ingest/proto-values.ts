@@ -5,7 +5,7 @@
  * `ConversionError` naming the field, never a silent zero.
  */
 import type protobuf from "protobufjs";
-import type { ExactJson } from "../input/json-exact.js";
+import type { ExactJson } from "./exact-json.js";
 import { ConversionError } from "./conversion-error.js";
 
 const INTEGER = /^[+-]?\d+$/;

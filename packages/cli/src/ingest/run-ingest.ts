@@ -2,17 +2,17 @@
  * The ingest loop: input records → converted records → batches → the stream, with progress, `--skip`,
  * and the guarantee that when a bad record stops the run, every record before it is in the table.
  */
+import { parseColumnType, type ColumnField } from "@zerobus-ts/sdk";
 import type { ConnectionSettings } from "../connection-settings.js";
 import { CliError } from "../cli-error.js";
 import { UcClient } from "../catalog/uc-client.js";
 import { readInputRecords, RecordInputError, type InputFormat, type InputRecord } from "../input/input-records.js";
 import { ProgressReporter, type ProgressReporterOptions } from "../output/progress-reporter.js";
-import { columnField } from "../schema-to-proto/proto-message.js";
-import type { UcColumn } from "../schema-to-proto/uc-type.js";
 import type { TableName } from "../table-name.js";
 import { ConversionError } from "./conversion-error.js";
 import { IngestSession } from "./ingest-session.js";
-import { JsonModeRecords } from "./json-mode-records.js";
+import { loadExactJsonParser } from "./exact-json.js";
+import { hasJsonCells, JsonModeRecords } from "./json-mode-records.js";
 import type { MessageSchema } from "./message-schema.js";
 import { ProtoModeRecords } from "./proto-mode-records.js";
 import type { PendingRecord } from "./record-locator.js";
@@ -91,15 +91,22 @@ export async function runIngest(plan: IngestPlan): Promise<IngestSummary> {
 type Converter = { convert(input: InputRecord): unknown };
 
 async function createConverter(plan: IngestPlan): Promise<Converter> {
-  if (plan.message !== undefined) return new ProtoModeRecords(plan.message.type);
+  if (plan.message !== undefined) return new ProtoModeRecords(plan.message.type, await loadExactJsonParser());
   if (!plan.csvInJsonMode) return new JsonModeRecords(undefined);
-  const table = await new UcClient(plan.settings).getTable(plan.table);
-  const columns = (table.columns ?? []) as UcColumn[];
-  try {
-    return new JsonModeRecords(columns.map(columnField));
-  } catch (err) {
-    throw new CliError(`cannot convert CSV for table ${plan.table.fullName}: ${(err as Error).message}`, { cause: err });
-  }
+  const columns = await tableFields(plan);
+  return new JsonModeRecords(columns, hasJsonCells(columns) ? await loadExactJsonParser() : undefined);
+}
+
+/** The table's columns with parsed types (CSV cells are converted by them). */
+async function tableFields(plan: IngestPlan): Promise<ColumnField[]> {
+  const columns = await new UcClient(plan.settings).columns(plan.table);
+  return columns.map((c) => {
+    try {
+      return { name: c.name, type: parseColumnType(c.type_text ?? c.type_name ?? ""), nullable: c.nullable !== false };
+    } catch (err) {
+      throw new CliError(`cannot convert CSV for table ${plan.table.fullName}: column '${c.name}': ${(err as Error).message}`, { cause: err });
+    }
+  });
 }
 
 function convert(converter: Converter, input: InputRecord): unknown {

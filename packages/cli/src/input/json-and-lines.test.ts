@@ -1,35 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { JsonSyntaxError, parseJsonExact } from "./json-exact.js";
+import { JsonTextError, loadExactJsonParser } from "../ingest/exact-json.js";
 import { readLines, type NumberedLine } from "./line-reader.js";
 
-describe("parseJsonExact", () => {
-  test("keeps integers beyond 2^53 exact as bigint; everything else as JSON.parse", () => {
-    const text = '{"a":9007199254740993,"b":-9223372036854775808,"c":1.5,"d":[1,"x\\n\\u00e9",true,null],"e":{},"f":1e3,"g":42}';
-    const value = parseJsonExact(text) as Record<string, unknown>;
-    assert.equal(value["a"], 9007199254740993n);
-    assert.equal(value["b"], -9223372036854775808n);
-    const rest = { ...value, a: undefined, b: undefined };
-    const expected = { ...(JSON.parse(text) as Record<string, unknown>), a: undefined, b: undefined };
-    assert.deepEqual(rest, expected);
-  });
-
-  test("a __proto__ key is data", () => {
-    const value = parseJsonExact('{"__proto__":{"x":1}}') as Record<string, unknown>;
-    assert.deepEqual(Object.keys(value), ["__proto__"]);
-    assert.equal(Object.getPrototypeOf(value), Object.prototype);
-  });
-
-  test("syntax errors carry the column", () => {
-    for (const [text, message] of [
-      ['{"a" 1}', /expected ':' .* at column 6/],
-      ["[1,]", /unexpected "]" at column 4/],
-      ['{"a":1} x', /unexpected text after the JSON value at column 9/],
-      ['"abc', /unterminated string at column 1/],
-      ["", /unexpected end of JSON/],
-      ["01", /unexpected text after the JSON value/],
-    ] as const) {
-      assert.throws(() => parseJsonExact(text), (err: unknown) => err instanceof JsonSyntaxError && message.test(err.message), text);
+describe("the exact JSON parser (local's parseLosslessJson, loaded on demand)", () => {
+  test("keeps integers beyond 2^53 exact as bigint; bad text is a JsonTextError", async () => {
+    const parse = await loadExactJsonParser();
+    assert.deepEqual(parse('{"a":9007199254740993,"b":[1.5,"x"],"c":-9223372036854775808}'), { a: 9007199254740993n, b: [1.5, "x"], c: -9223372036854775808n });
+    for (const text of ['{"a" 1}', "[1,]", '{"a":12345678901234567890} x', ""]) {
+      assert.throws(() => parse(text), (err: unknown) => err instanceof JsonTextError, text);
     }
   });
 });
