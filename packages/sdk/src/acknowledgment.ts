@@ -3,6 +3,7 @@
  * (`waitForAck`, `addDoneCallback`, `isDone`). Its offset is known at once; the acknowledgment comes later.
  */
 import { ZerobusException } from "./errors.js";
+import { abortable, waitForAckArguments, type WaitOptions } from "./node-streams/abortable.js";
 
 type DoneCallback = (ack: RecordAcknowledgment) => void;
 
@@ -34,9 +35,16 @@ export class RecordAcknowledgment {
 
   /**
    * Resolves with the record's offset once the server has durably stored it; rejects with the stream's
-   * error if it failed for good. `timeoutSec` bounds the wait (a timeout leaves the record in flight).
+   * error if it failed for good. `timeoutSec` bounds the wait (a timeout leaves the record in flight); it
+   * may be given as a number (Python style) or as `{ timeoutSec, signal }`. Aborting the signal rejects with
+   * an `AbortError` and leaves the record in flight.
    */
-  waitForAck(timeoutSec?: number): Promise<bigint> {
+  waitForAck(options?: number | (WaitOptions & { timeoutSec?: number | undefined })): Promise<bigint> {
+    const { timeoutSec, signal } = waitForAckArguments(options);
+    return abortable(this.#waitForAck(timeoutSec), signal);
+  }
+
+  #waitForAck(timeoutSec: number | undefined): Promise<bigint> {
     const promise = this.#getPromise();
     if (timeoutSec === undefined || timeoutSec === null || this.#settled) return promise;
     if (typeof timeoutSec !== "number" || !(timeoutSec >= 0)) {

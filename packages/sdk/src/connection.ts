@@ -98,6 +98,10 @@ export interface RetryPolicy {
   backoffMs: number;
   /** Aborting stops the retries (the stream was closed meanwhile). */
   signal: AbortSignal;
+  /** Told before each attempt (1-based). */
+  onAttempt?: ((attempt: number, attempts: number) => void) | undefined;
+  /** Told after a failed attempt; `retryInMs` is `undefined` when no attempt is left or the error is final. */
+  onAttemptFailed?: ((error: ZerobusException, attempt: number, attempts: number, retryInMs: number | undefined) => void) | undefined;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -121,10 +125,13 @@ export async function connectWithRetries(options: ConnectOptions, policy: RetryP
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     if (attempt > 1) await sleep(policy.backoffMs, policy.signal);
     if (policy.signal.aborted) break;
+    policy.onAttempt?.(attempt, policy.attempts);
     try {
       return await connectOnce(options);
     } catch (err) {
       lastError = toZerobusException(err, "Failed to create stream");
+      const retryInMs = lastError.retriable && attempt < policy.attempts ? policy.backoffMs : undefined;
+      policy.onAttemptFailed?.(lastError, attempt, policy.attempts, retryInMs);
       if (!lastError.retriable) throw lastError;
     }
   }

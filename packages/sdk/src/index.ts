@@ -35,6 +35,18 @@ export { DEFAULT_STREAM_OPTIONS, StreamConfigurationOptions } from "./options.js
 export type { ResolvedStreamOptions } from "./options.js";
 export type { AckCallback, AckInfo } from "./ack-callback.js";
 
+// Integration surfaces (docs/integrations.md)
+export type { RecordWritable, RecordWritableEnd, RecordWritableOptions } from "./node-streams/record-writable.js";
+export type { IngestAllOptions } from "./node-streams/ingest-all.js";
+export type { IngestSummary } from "./node-streams/record-sink.js";
+export type { WaitOptions } from "./node-streams/abortable.js";
+export { isAbortError } from "./node-streams/abortable.js";
+export type { ErrorSummary, StreamMetricsSnapshot, StreamTotals } from "./metrics/stream-metrics.js";
+export type { HistogramSummary } from "./metrics/log-histogram.js";
+export { OTEL_INSTRUMENTS } from "./metrics/otel-metrics.js";
+export type { OtelMeter, OtelMeterProvider } from "./metrics/otel-types.js";
+export type { Log, LogFields, LoggerLike, LogLevel } from "./logging/log.js";
+
 // Authentication
 export { OAuthHeadersProvider } from "./auth/oauth-headers-provider.js";
 export type { GetHeadersOptions, OAuthHeadersProviderOptions } from "./auth/oauth-headers-provider.js";

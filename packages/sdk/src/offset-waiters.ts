@@ -4,6 +4,7 @@
  * increasing order, making insertion O(1) in practice.
  */
 import { GrpcStatus, ZerobusException } from "./errors.js";
+import { abortError } from "./node-streams/abortable.js";
 
 interface Waiter {
   readonly target: number;
@@ -27,18 +28,28 @@ export class OffsetWaiters {
    * Resolves once `target` is acknowledged; rejects with a DEADLINE_EXCEEDED {@link ZerobusException} named
    * by `what` after `timeoutMs`, or with the stream's error if it fails first.
    */
-  waitFor(target: number, timeoutMs: number, what: string): Promise<void> {
+  waitFor(target: number, timeoutMs: number, what: string, signal?: AbortSignal): Promise<void> {
     if (target <= this.#acked) return Promise.resolve();
     if (this.#failedWith) return Promise.reject(this.#failedWith);
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     const timeoutError = new ZerobusException(`${what} timed out after ${timeoutMs} ms`, {
       grpcCode: GrpcStatus.DEADLINE_EXCEEDED,
     });
     return new Promise<void>((resolve, reject) => {
+      // Aborting removes the waiter (and its timer) at once; the acknowledgment it waited for is unaffected.
+      const onAbort = () => {
+        clearTimeout(timer);
+        this.#remove(waiter);
+        reject(abortError(signal));
+      };
+      const detach = () => signal?.removeEventListener("abort", onAbort);
       const timer = setTimeout(() => {
+        detach();
         this.#remove(waiter);
         reject(timeoutError);
       }, timeoutMs);
-      const waiter: Waiter = { target, resolve, reject, timer };
+      const waiter: Waiter = { target, resolve: () => (detach(), resolve()), reject: (err) => (detach(), reject(err)), timer };
+      signal?.addEventListener("abort", onAbort, { once: true });
       let i = this.#waiters.length;
       while (i > 0 && this.#waiters[i - 1]!.target > target) i--;
       this.#waiters.splice(i, 0, waiter);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { SILENT_LOG } from "./logging/log.js";
 import { NonRetriableException } from "./errors.js";
 import { DEFAULT_STREAM_OPTIONS, resolveStreamOptions } from "./options.js";
 import { RecordType } from "./record-type.js";
@@ -20,6 +21,9 @@ describe("resolveStreamOptions", () => {
         recordType: "proto",
         streamPausedMaxWaitTimeMs: undefined,
         ackCallback: undefined,
+        logger: SILENT_LOG,
+        meter: undefined,
+        meterProvider: undefined,
         maxRecordsPerRequest: 10_000,
         maxBytesPerRequest: 4 * 1024 * 1024,
       },

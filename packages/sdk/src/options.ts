@@ -5,6 +5,9 @@
  */
 import { NonRetriableException } from "./errors.js";
 import type { AckCallback } from "./ack-callback.js";
+import { SILENT_LOG, toLog, type Log, type LoggerLike } from "./logging/log.js";
+import type { OtelMeter, OtelMeterProvider } from "./metrics/otel-types.js";
+import { validateMeterOptions } from "./metrics/resolve-meter.js";
 import { resolveRecordType, type RecordTypeValue } from "./record-type.js";
 
 /** Options for a stream. Every field is optional; defaults are in {@link DEFAULT_STREAM_OPTIONS}. */
@@ -48,6 +51,15 @@ export interface StreamConfigurationOptions {
   maxRecordsPerRequest?: number;
   /** zerobus-ts only. Byte limit of a coalesced request. Default 4 MiB (the service accepts 10 MiB). */
   maxBytesPerRequest?: number;
+  /**
+   * zerobus-ts only. Where the stream logs connects, recoveries, close signals and failures (never per
+   * record): `console`, a pino/bunyan/winston logger, or any object with debug/info/warn/error. Default: silent.
+   */
+  logger?: LoggerLike | undefined;
+  /** zerobus-ts only. An OpenTelemetry `Meter` to report the stream's metrics on (see docs/integrations.md). */
+  meter?: OtelMeter | undefined;
+  /** zerobus-ts only. An OpenTelemetry `MeterProvider`, or `"global"` for the globally registered one. */
+  meterProvider?: OtelMeterProvider | "global" | undefined;
 }
 
 /**
@@ -87,6 +99,12 @@ export interface ResolvedStreamOptions {
   readonly maxRecordsPerRequest: number;
   /** See {@link StreamConfigurationOptions.maxBytesPerRequest}. */
   readonly maxBytesPerRequest: number;
+  /** The `logger` option adapted to the SDK's internal log (silent by default). */
+  readonly logger: Log;
+  /** See {@link StreamConfigurationOptions.meter}. */
+  readonly meter: OtelMeter | undefined;
+  /** See {@link StreamConfigurationOptions.meterProvider}. */
+  readonly meterProvider: OtelMeterProvider | "global" | undefined;
 }
 
 /** The largest message the Zerobus service accepts (PROTOCOL.md §7.6). */
@@ -104,6 +122,9 @@ export const DEFAULT_STREAM_OPTIONS: Readonly<ResolvedStreamOptions> = Object.fr
   recordType: "proto",
   streamPausedMaxWaitTimeMs: undefined,
   ackCallback: undefined,
+  logger: SILENT_LOG,
+  meter: undefined,
+  meterProvider: undefined,
   maxRecordsPerRequest: 10_000,
   maxBytesPerRequest: 4 * 1024 * 1024,
 });
@@ -131,6 +152,10 @@ const OPTION_ALIASES: Readonly<Record<string, keyof StreamConfigurationOptions>>
   stream_paused_max_wait_time_ms: "streamPausedMaxWaitTimeMs",
   ackCallback: "ackCallback",
   ack_callback: "ackCallback",
+  logger: "logger",
+  meter: "meter",
+  meterProvider: "meterProvider",
+  meter_provider: "meterProvider",
   callbackMaxWaitTimeMs: "callbackMaxWaitTimeMs",
   callback_max_wait_time_ms: "callbackMaxWaitTimeMs",
   maxRecordsPerRequest: "maxRecordsPerRequest",
@@ -196,6 +221,11 @@ function validateOption(canonical: keyof StreamConfigurationOptions, given: stri
       return resolveRecordType(value);
     case "ackCallback":
       return validateAckCallback(given, value);
+    case "logger":
+      return toLog(value as LoggerLike);
+    case "meter":
+    case "meterProvider":
+      return value; // checked together in resolveStreamOptions
   }
 }
 
@@ -222,5 +252,6 @@ export function resolveStreamOptions(options: unknown): ResolvedStreamOptions {
     resolved[canonical] = validateOption(canonical, given, value);
   }
   delete resolved["callbackMaxWaitTimeMs"];
+  validateMeterOptions(resolved as { meter?: OtelMeter; meterProvider?: OtelMeterProvider | "global" });
   return Object.freeze(resolved) as unknown as ResolvedStreamOptions;
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PendingLedger, type LedgerEntry } from "./pending-ledger.js";
 
-const entry = (offset: number, recordCount = 1): LedgerEntry => ({ offset, payload: new Uint8Array([offset]), recordCount, bytes: 1, sizes: undefined, ack: undefined });
+const entry = (offset: number, recordCount = 1): LedgerEntry => ({ offset, payload: new Uint8Array([offset]), recordCount, bytes: 1, sizes: undefined, ack: undefined, ingestedAt: 0 });
 
 describe("PendingLedger", () => {
   it("assigns physical offsets per request and releases entries on cumulative acks", () => {

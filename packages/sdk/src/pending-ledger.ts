@@ -20,6 +20,8 @@ export interface LedgerEntry {
   readonly recordCount: number;
   /** Encoded size of the entry's records, in bytes. */
   readonly bytes: number;
+  /** When the entry was admitted (`performance.now()`): the start of its ack latency. */
+  readonly ingestedAt: number;
   /** For a batch call: the encoded size of each record (so the encoder need not measure JSON text again). */
   readonly sizes: readonly number[] | undefined;
   /** The handle returned by `ingestRecord`, if any: resolved on ack, rejected on failure. */

@@ -8,6 +8,8 @@ import { workspaceIdFromEndpoint } from "./auth/workspace-id.js";
 import { NonRetriableException } from "./errors.js";
 import { resolveStreamOptions, type StreamConfigurationOptions } from "./options.js";
 import { createRecordEncoder } from "./record-encoding.js";
+import { otelStreamAttributes, registerOtelMetrics, type OtelRegistration } from "./metrics/otel-metrics.js";
+import { resolveMeter } from "./metrics/resolve-meter.js";
 import { StreamEngine } from "./stream-engine.js";
 import { isTerminal } from "./stream-state.js";
 import { ZerobusStream, type StreamRecipe } from "./stream.js";
@@ -124,8 +126,23 @@ export class ZerobusSdk {
       // A JSON stream never sends a descriptor, as the official clients do.
       descriptorProto: options.recordType === "proto" ? table.descriptor?.descriptorProto : undefined,
     });
+    // Resolved before connecting, so a missing @opentelemetry/api (meterProvider: "global") fails fast.
+    const meter = await resolveMeter(options);
     this.#channel ??= new GrpcChannel({ endpoint: this.#endpoint, userAgent: SDK_IDENTIFIER, rootCertificates: this.#rootCertificates });
-    const engine = new StreamEngine({ channel: this.#channel, options, wireRecordType, createRequest, getHeaders });
+    let otel: OtelRegistration | undefined;
+    const engine = new StreamEngine({
+      channel: this.#channel,
+      options,
+      wireRecordType,
+      createRequest,
+      getHeaders,
+      tableName: table.tableName,
+      onEnded: () => otel?.unregister(),
+    });
+    if (meter) {
+      const target = { table: table.tableName, serverAddress: this.#endpoint.host, serverPort: this.#endpoint.port };
+      otel = registerOtelMetrics(engine.metrics, meter, otelStreamAttributes(target));
+    }
     await engine.open();
     return new ZerobusStream(engine, encode, table.tableName, options, recipe);
   }

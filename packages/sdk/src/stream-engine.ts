@@ -17,6 +17,8 @@ import { createAckNotifier, type AckNotifier } from "./ack-callback.js";
 import { connectWithRetries, type Connection, type ConnectOptions } from "./connection.js";
 import { GrpcStatus, NonRetriableException, ZerobusException, toZerobusException } from "./errors.js";
 import { InflightWindow } from "./inflight-window.js";
+import { createStreamLogEvents, type StreamLogEvents } from "./logging/stream-log-events.js";
+import { StreamMetrics } from "./metrics/stream-metrics.js";
 import { OffsetWaiters } from "./offset-waiters.js";
 import { MAX_MESSAGE_BYTES, type ResolvedStreamOptions } from "./options.js";
 import { PendingLedger, type LedgerEntry } from "./pending-ledger.js";
@@ -32,6 +34,10 @@ export interface StreamEngineConfig {
   wireRecordType: WireRecordType;
   createRequest: Buffer;
   getHeaders: (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
+  /** The table, for log events. */
+  tableName: string;
+  /** Called once when the stream ends (closed or failed), e.g. to stop exporting its metrics. */
+  onEnded?: (() => void) | undefined;
 }
 
 /** How long a graceful close waits for the server to end the call before cancelling it. */
@@ -49,6 +55,10 @@ export class StreamEngine {
   readonly #waiters = new OffsetWaiters();
   readonly #notifier: AckNotifier;
   readonly #stopRetries = new AbortController();
+  /** The stream's counters (`stream.metrics()`), fed below at O(1) per call and per ack. */
+  readonly metrics = new StreamMetrics();
+  readonly #events: StreamLogEvents;
+  #installs = 0;
   #state = StreamState.UNINITIALIZED;
   #connection: Connection | undefined;
   #streamId = "";
@@ -70,6 +80,7 @@ export class StreamEngine {
     this.#options = config.options;
     this.#window = new InflightWindow(config.options.maxInflightRecords);
     this.#notifier = createAckNotifier(config.options.ackCallback);
+    this.#events = createStreamLogEvents(config.options.logger, { table: config.tableName, streamId: () => this.#streamId });
   }
 
   /** The current state. */
@@ -94,6 +105,8 @@ export class StreamEngine {
     } catch (err) {
       this.#setState(StreamState.FAILED);
       this.#lastError = toZerobusException(err, "Failed to create stream");
+      this.metrics.onError(this.#lastError);
+      this.#config.onEnded?.();
       throw this.#lastError;
     }
   }
@@ -128,14 +141,15 @@ export class StreamEngine {
   #admit(payload: WireRecord | readonly WireRecord[], recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): LedgerEntry {
     const offset = this.#nextOffset++;
     const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
-    const entry: LedgerEntry = { offset, payload, recordCount, bytes, sizes, ack };
+    const entry: LedgerEntry = { offset, payload, recordCount, bytes, sizes, ack, ingestedAt: performance.now() };
     this.#ledger.add(entry);
+    this.metrics.onIngested(recordCount, bytes);
     this.#schedulePump();
     return entry;
   }
 
   /** Waits until every entry up to logical `offset` is acknowledged. */
-  async waitForOffset(offset: number, what = "Waiting for acknowledgement"): Promise<void> {
+  async waitForOffset(offset: number, what = "Waiting for acknowledgement", signal?: AbortSignal): Promise<void> {
     if (offset >= this.#nextOffset) {
       throw new NonRetriableException(`Offset ${offset} has not been assigned yet (next offset is ${this.#nextOffset})`);
     }
@@ -144,7 +158,7 @@ export class StreamEngine {
     this.#flushes++;
     if (this.#state === StreamState.OPENED) this.#setState(StreamState.FLUSHING);
     try {
-      await this.#waiters.waitFor(offset, this.#options.flushTimeoutMs, what);
+      await this.#waiters.waitFor(offset, this.#options.flushTimeoutMs, what, signal);
     } finally {
       this.#flushes--;
       if (this.#flushes === 0 && this.#state === StreamState.FLUSHING) this.#setState(StreamState.OPENED);
@@ -152,10 +166,10 @@ export class StreamEngine {
   }
 
   /** Waits for every entry ingested so far. Entries ingested meanwhile are not waited for. */
-  async flush(what = "Flush"): Promise<void> {
+  async flush(what = "Flush", signal?: AbortSignal): Promise<void> {
     if (this.#state === StreamState.FAILED) throw this.#lastError;
     if (this.#state === StreamState.CLOSED || this.#nextOffset === 0) return;
-    await this.waitForOffset(this.#nextOffset - 1, what);
+    await this.waitForOffset(this.#nextOffset - 1, what, signal);
   }
 
   /** Flushes, then ends the call. Idempotent; on a flush failure the stream fails and the error is thrown. */
@@ -179,6 +193,8 @@ export class StreamEngine {
     }
     if (isTerminal(this.#state)) return;
     this.#setState(StreamState.CLOSED);
+    this.#events.closed(this.metrics.totals().recordsAcked);
+    this.#config.onEnded?.();
     this.#stopRetries.abort();
     this.#window.close(closedError());
     const connection = this.#connection;
@@ -223,13 +239,20 @@ export class StreamEngine {
       handlers: { response: (c, r) => this.#onResponse(c, r), closed: (c, e) => this.#onClosed(c, e) },
     };
     const attempts = this.#options.recovery ? 1 + this.#options.recoveryRetries : 1;
-    return connectWithRetries(options, { attempts, backoffMs: this.#options.recoveryBackoffMs, signal: this.#stopRetries.signal });
+    return connectWithRetries(options, {
+      attempts,
+      backoffMs: this.#options.recoveryBackoffMs,
+      signal: this.#stopRetries.signal,
+      onAttempt: (attempt, of) => this.#events.connecting(attempt, of),
+      onAttemptFailed: (error, attempt, of, retryInMs) => this.#events.connectFailed(error, attempt, of, retryInMs),
+    });
   }
 
   #install(connection: Connection): void {
     this.#connection = connection;
     this.#streamId = connection.streamId;
     this.#setState(this.#flushes > 0 ? StreamState.FLUSHING : StreamState.OPENED);
+    this.#events.opened(this.#installs++ > 0, this.#ledger.recordCount);
     // The call may have ended between its create response and now; that close was not ours to see yet.
     if (connection.closedWith) return this.#onClosed(connection, connection.closedWith);
     this.#pump();
@@ -324,7 +347,11 @@ export class StreamEngine {
     if (upTo === undefined) return this.#protocolError(connection, "ack without an offset");
     let range;
     try {
-      range = this.#ledger.acknowledge(Number(upTo), settleEntry);
+      const now = performance.now();
+      range = this.#ledger.acknowledge(Number(upTo), (entry) => {
+        entry.ack?._resolve();
+        this.metrics.onAcked(entry.recordCount, entry.bytes, now - entry.ingestedAt);
+      });
     } catch (err) {
       return this.#protocolError(connection, (err as Error).message);
     }
@@ -346,6 +373,7 @@ export class StreamEngine {
     if (!this.#options.recovery || this.#paused) return;
     const cap = this.#options.streamPausedMaxWaitTimeMs;
     const waitMs = cap === undefined ? durationMs : Math.min(cap, durationMs);
+    this.#events.closeSignal(durationMs, waitMs);
     if (waitMs === 0 || this.#ledger.unackedRequests === 0) return this.#rotate(connection);
     this.#paused = true;
     this.#clearAckTimer();
@@ -372,6 +400,8 @@ export class StreamEngine {
   #recover(cause: ZerobusException | undefined): void {
     if (isTerminal(this.#state)) return;
     if (cause) this.#lastError = cause;
+    this.metrics.onRecovery(cause);
+    this.#events.recovering(cause, this.#ledger.recordCount);
     this.#setState(StreamState.RECOVERING);
     this.#ledger.rewind();
     this.#connect().then(
@@ -393,11 +423,17 @@ export class StreamEngine {
     const entries = this.#ledger.takeAll();
     this.#failed = entries;
     this.#window.close(error);
+    this.metrics.onError(error);
+    let records = 0;
     for (const entry of entries) {
       entry.ack?._reject(error);
       this.#notifier.failed(entry.offset, error.message);
+      this.metrics.onFailed(entry.recordCount, entry.bytes);
+      records += entry.recordCount;
     }
     this.#waiters.fail(error);
+    this.#events.failed(error, records);
+    this.#config.onEnded?.();
   }
 
   #dropConnection(cancel: boolean): void {
@@ -434,9 +470,6 @@ export class StreamEngine {
   }
 }
 
-function settleEntry(entry: LedgerEntry): void {
-  entry.ack?._resolve();
-}
 
 function isSingleRecord(payload: WireRecord | readonly WireRecord[]): payload is WireRecord {
   return typeof payload === "string" || payload instanceof Uint8Array;

@@ -11,6 +11,11 @@ import type { LedgerEntry } from "./pending-ledger.js";
 import type { EncodedRecord, RecordEncoder } from "./record-encoding.js";
 import type { StreamEngine } from "./stream-engine.js";
 import type { StreamState } from "./stream-state.js";
+import type { StreamMetricsSnapshot } from "./metrics/stream-metrics.js";
+import { abortable, type WaitOptions } from "./node-streams/abortable.js";
+import { ingestAll, type IngestAllOptions } from "./node-streams/ingest-all.js";
+import type { IngestSummary } from "./node-streams/record-sink.js";
+import { createRecordWritable, type RecordWritable, type RecordWritableOptions } from "./node-streams/record-writable.js";
 import { wireRecordBytes } from "./wire/request-encoder.js";
 
 /** What the SDK keeps about a stream so that `recreateStream` can build an identical one. */
@@ -132,24 +137,43 @@ export class ZerobusStream {
   }
 
   /** Waits until the record or batch at `offset` (and everything before it) is acknowledged. */
-  async waitForOffset(offset: bigint | number): Promise<void> {
-    return this.#engine.waitForOffset(toOffset(offset));
+  async waitForOffset(offset: bigint | number, options?: WaitOptions): Promise<void> {
+    return this.#engine.waitForOffset(toOffset(offset), undefined, options?.signal);
   }
 
   /**
    * Waits until every record ingested before this call is acknowledged, up to `flushTimeoutMs`. Records
    * ingested meanwhile are not waited for, and ingestion is not blocked.
    */
-  flush(): Promise<void> {
-    return this.#engine.flush();
+  flush(options?: WaitOptions): Promise<void> {
+    return this.#engine.flush(undefined, options?.signal);
   }
 
   /**
    * Flushes, then closes the stream. Idempotent. If the flush fails or times out, the stream fails: the
    * error is thrown and the unacknowledged records stay available from {@link ZerobusStream.getUnackedRecords}.
    */
-  close(): Promise<void> {
-    return this.#engine.close();
+  close(options?: WaitOptions): Promise<void> {
+    // Aborting stops the wait only: the close goes on; call close() again to wait for it.
+    return abortable(this.#engine.close(), options?.signal);
+  }
+
+  /**
+   * A Node `Writable` in object mode ingesting every object written to it, with the stream's backpressure;
+   * it flushes when it ends (see docs/integrations.md).
+   */
+  writable(options?: RecordWritableOptions): RecordWritable {
+    return createRecordWritable(this, options);
+  }
+
+  /** Ingests every record of an (async) iterable, in order; resolves with `{ records, lastOffset }` once acknowledged. */
+  ingestAll(source: AsyncIterable<unknown> | Iterable<unknown>, options?: IngestAllOptions): Promise<IngestSummary> {
+    return ingestAll(this, source, options);
+  }
+
+  /** The stream's counters and ack-latency percentiles, as a plain object. */
+  metrics(): StreamMetricsSnapshot {
+    return this.#engine.metrics.snapshot();
   }
 
   /**
