@@ -26,6 +26,7 @@ const EXPECTED: Array<[file: string, rows: number]> = [
   ["proto-offsets.ts", 10_000],
   ["json-offsets.ts", 10_000],
   ["batch.ts", 100_000],
+  ["parallel-streams.ts", 10_000],
 ];
 
 describe("examples", { concurrency: 2 }, () => {
