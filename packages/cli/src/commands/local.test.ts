@@ -106,15 +106,18 @@ describe("zerobus local (real binary as a child process)", { timeout: 60_000 }, 
   test("bad options exit 2 without starting", async () => {
     const badSeeds = join(dir, "bad.json");
     await writeFile(badSeeds, '{"main.default.t": 5}');
-    const results = await Promise.all([
-      runZerobus(["local", "--port", "5"]),
-      runZerobus(["local", "--grpc-port", "x"]),
-      runZerobus(["local", "--stream-lifetime", "soon"]),
-      runZerobus(["local", "--tls-cert", "x.pem"]),
-      runZerobus(["local", "--principal", "no-colon"]),
-      runZerobus(["local", "--tables", badSeeds]),
-      runZerobus(["local", "--help"]),
-    ]);
+    // One after another: seven tsx processes at once can starve a loaded 2-core CI machine.
+    const invocations = [
+      ["local", "--port", "5"],
+      ["local", "--grpc-port", "x"],
+      ["local", "--stream-lifetime", "soon"],
+      ["local", "--tls-cert", "x.pem"],
+      ["local", "--principal", "no-colon"],
+      ["local", "--tables", badSeeds],
+      ["local", "--help"],
+    ];
+    const results: Array<Awaited<ReturnType<typeof runZerobus>>> = [];
+    for (const args of invocations) results.push(await runZerobus(args));
     const expectations = [
       /--port only takes 0/,
       /--grpc-port must be a whole number/,
