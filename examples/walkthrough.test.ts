@@ -35,7 +35,7 @@ describe("README walkthrough: zerobus local → tables create → ingest → pro
 
   test("every step does what the README says", async () => {
     // 1. Start the local service; it prints the environment to paste into the client's shell.
-    local = startZerobus(["local", "--port", "0", "--data-dir", "zerobus-data"], { cwd: dir });
+    local = startZerobus(["local", "--port", "0", "--data-dir", "./zerobus-data"], { cwd: dir });
     const env = exportedVariables(await waitForOutput(local, (out) => out.includes("\nServing."), 20_000));
     const zerobus = (...args: string[]) => runZerobus(args, { env, cwd: dir });
 
@@ -62,8 +62,8 @@ describe("README walkthrough: zerobus local → tables create → ingest → pro
 
     // 5. Read the rows back from the Delta table on disk.
     const [head, count] = await Promise.all([
-      zerobus("tables", "head", TABLE, "--data-dir", "zerobus-data"),
-      zerobus("tables", "count", TABLE, "--data-dir", "zerobus-data"),
+      zerobus("tables", "head", TABLE, "--data-dir", "./zerobus-data"),
+      zerobus("tables", "count", TABLE, "--data-dir", "./zerobus-data"),
     ]);
     assert.equal(head.code, 0, head.stderr);
     assert.equal(
