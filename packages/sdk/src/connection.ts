@@ -83,8 +83,13 @@ export function connectOnce(options: ConnectOptions): Promise<Connection> {
     options.getHeaders(abort.signal).then(
       (headers) => {
         if (settled) return;
-        call = options.channel.openStream(headers, { response: onResponse, closed: onClosed });
-        call.write(options.createRequest);
+        try {
+          call = options.channel.openStream(headers, { response: onResponse, closed: onClosed });
+          call.write(options.createRequest);
+        } catch (err) {
+          // e.g. the SDK's channel was closed while this stream was reconnecting
+          fail(toZerobusException(err, "Failed to create stream"));
+        }
       },
       (err: unknown) => fail(toZerobusException(err, "Failed to create stream")),
     );

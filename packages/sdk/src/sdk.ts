@@ -22,8 +22,8 @@ import { WIRE_RECORD_TYPE, encodeCreateStreamRequest } from "./wire/request-enco
 /** Connection settings beyond the endpoint and workspace URL. */
 export interface ZerobusSdkOptions {
   /**
-   * PEM root certificate(s) to trust for a TLS endpoint instead of the system's, e.g. the certificate of a
-   * local service started with `--tls-cert`.
+   * PEM root certificate(s) to trust instead of the system's, for the Zerobus endpoint and the OAuth token
+   * request, e.g. the certificate of a local service started with `--tls-cert`.
    */
   rootCertificates?: Buffer | string;
 }
@@ -164,6 +164,7 @@ export class ZerobusSdk {
       tableName,
       workspaceUrl: this.workspaceUrl,
       workspaceId: workspaceIdFromEndpoint(this.serverEndpoint),
+      rootCertificates: this.#rootCertificates,
     });
     return (signal) => collectStreamHeaders(() => oauth.getHeaders({ signal }), tableName, SDK_IDENTIFIER);
   }

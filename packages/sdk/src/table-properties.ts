@@ -36,7 +36,7 @@ export class TableProperties {
   /** The record descriptor, as given; resolved when the stream is created. */
   readonly descriptor: DescriptorInput | undefined;
 
-  /** Validates the table name now; the descriptor is checked by {@link normalizeTableProperties}. */
+  /** Validates the table name now; the descriptor is checked when a stream is created. */
   constructor(tableName: string, descriptor?: DescriptorInput) {
     parseTableName(tableName);
     this.tableName = tableName;

@@ -17,6 +17,18 @@ describe("parseLosslessJson", () => {
     assert.deepEqual(parseLosslessJson('{"k": 12345678901234567890, "s": "\\"}"}'), { k: 12345678901234567890n, s: '"}' });
   });
 
+  it("keeps a __proto__ member as an ordinary key, as JSON.parse does", () => {
+    const parsed = parseLosslessJson('{"__proto__": {"polluted": true}, "n": 12345678901234567890}') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(parsed), ["__proto__", "n"]);
+    assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
+    assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
+  });
+
+  it("refuses absurd nesting with a SyntaxError, not a stack overflow", () => {
+    const deep = "[".repeat(5000) + "12345678901234567890" + "]".repeat(5000);
+    assert.throws(() => parseLosslessJson(deep), (err: unknown) => err instanceof SyntaxError && /nesting deeper than 1000/.test(err.message));
+  });
+
   it("rejects invalid JSON like JSON.parse does", () => {
     for (const bad of ['{"a":12345678901234567890', '{"a":12345678901234567890,}', "[1234567890123456789 2]", '{"a":-}1234567890123456789']) {
       assert.throws(() => parseLosslessJson(bad), SyntaxError, bad);

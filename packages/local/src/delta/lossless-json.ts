@@ -35,8 +35,13 @@ export function parseLosslessJson(text: string): LosslessJsonValue {
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 const WHITESPACE = /[ \t\n\r]*/y;
 
+/** How deeply objects and arrays may nest. */
+const MAX_DEPTH = 1000;
+
 class Parser {
   private at = 0;
+
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -45,9 +50,8 @@ class Parser {
     const char = this.text[this.at];
     switch (char) {
       case "{":
-        return this.object();
       case "[":
-        return this.array();
+        return this.nested(char);
       case '"':
         return this.string();
       case "t":
@@ -59,6 +63,14 @@ class Parser {
       default:
         return this.number();
     }
+  }
+
+  /** Objects and arrays, with a nesting limit so hostile input fails cleanly instead of overflowing the stack. */
+  private nested(open: "{" | "["): LosslessJsonValue {
+    if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+    const value = open === "{" ? this.object() : this.array();
+    this.depth--;
+    return value;
   }
 
   end(): void {
@@ -80,7 +92,8 @@ class Parser {
       const key = this.string();
       this.skipWhitespace();
       this.expect(":");
-      out[key] = this.value();
+      // defineProperty, not assignment: a "__proto__" member must become a key, not a new prototype.
+      Object.defineProperty(out, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
       this.skipWhitespace();
       if (this.text[this.at] === ",") {
         this.at++;

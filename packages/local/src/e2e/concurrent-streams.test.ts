@@ -1,7 +1,8 @@
 /**
  * Two concurrent streams into one table, from two SDK instances (one PROTO, one JSON): every row lands,
  * the service groups their requests into shared commits (far fewer commits than requests, and commits
- * holding both streams' rows), and each stream's `txn` action records its last offset.
+ * holding both streams' rows), and each stream's `txn` action records its last offset. The clients send one
+ * record per request (`maxRecordsPerRequest: 1`), so the service sees 1,000 requests per stream to group.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -31,8 +32,8 @@ describe("two concurrent streams into one table", () => {
     const sdkB = new ZerobusSdk(service.serverEndpoint, service.workspaceUrl);
     try {
       await service.createTable(TABLE, "id BIGINT NOT NULL, source STRING");
-      const a = await sdkA.createStream(service.clientId, service.clientSecret, new TableProperties(TABLE, Reading), { recordType: RecordType.PROTO });
-      const b = await sdkB.createStream({ tableName: TABLE }, service.clientId, service.clientSecret, { recordType: RecordType.Json });
+      const a = await sdkA.createStream(service.clientId, service.clientSecret, new TableProperties(TABLE, Reading), { recordType: RecordType.PROTO, maxRecordsPerRequest: 1 });
+      const b = await sdkB.createStream({ tableName: TABLE }, service.clientId, service.clientSecret, { recordType: RecordType.Json, maxRecordsPerRequest: 1 });
       await Promise.all([run(a, 0, "a"), run(b, 100_000, "b")]);
 
       const dir = tableDir(temp.dir, TABLE);

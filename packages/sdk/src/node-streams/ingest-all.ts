@@ -15,7 +15,7 @@ import { NonRetriableException } from "../errors.js";
 import { abortable, throwIfAborted, type WaitOptions } from "./abortable.js";
 import { resolveBatchSize, type IngestSummary, type RecordSink } from "./record-sink.js";
 
-/** Options of {@link ingestAll}. */
+/** Options of {@link ZerobusStream.ingestAll}. */
 export interface IngestAllOptions extends WaitOptions {
   /** Records per ingest call (one batch request, one offset). Default 1. */
   batchSize?: number;

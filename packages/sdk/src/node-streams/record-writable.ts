@@ -17,7 +17,7 @@ import { resolveBatchSize, type IngestSummary, type RecordSink } from "./record-
 /** What the Writable does when it ends (after the last write completed). */
 export type RecordWritableEnd = "flush" | "close" | "none";
 
-/** Options of {@link createRecordWritable}. */
+/** Options of {@link ZerobusStream.writable}. */
 export interface RecordWritableOptions {
   /**
    * Records per ingest call when several are waiting in the Writable's buffer: they go out as one batch
@@ -35,7 +35,7 @@ export interface RecordWritableOptions {
   signal?: AbortSignal;
 }
 
-/** The Writable returned by {@link createRecordWritable}, with what it has ingested so far. */
+/** The Writable returned by {@link ZerobusStream.writable}, with what it has ingested so far. */
 export class RecordWritable extends Writable {
   readonly #sink: RecordSink;
   readonly #batchSize: number;
@@ -43,7 +43,7 @@ export class RecordWritable extends Writable {
   #records = 0;
   #lastOffset: bigint | null = null;
 
-  /** Use {@link createRecordWritable}. */
+  /** Use {@link ZerobusStream.writable}. */
   constructor(sink: RecordSink, options: RecordWritableOptions = {}) {
     const batchSize = resolveBatchSize(options.batchSize);
     const end = options.end ?? "flush";
