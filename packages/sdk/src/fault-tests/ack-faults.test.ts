@@ -6,23 +6,16 @@
  * retriable: the stream reconnects and replays. Every scenario ends with the delivery invariant checked.
  */
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { StreamState } from "../stream-state.js";
 import { within } from "../test-support/fixtures.js";
 import { DeliveryTracker, assertDelivered } from "../test-support/delivery-tracker.js";
 import { MemoryTable, serveDurably, type RequestFate } from "../test-support/memory-table.js";
 import { ingestTracked, unackedIds } from "../test-support/numbered-records.js";
-import { openScriptedStream, type ScriptedStream } from "../test-support/scripted-stream.js";
+import { useScriptedStreams } from "../test-support/scripted-stream.js";
 import type { ScriptedCall } from "../test-support/scripted-server.js";
 
-const teardown: Array<() => Promise<void>> = [];
-after(() => Promise.all(teardown.map((t) => t())));
-
-async function open(script: (call: ScriptedCall, index: number) => void | Promise<void>, options: object = {}): Promise<ScriptedStream> {
-  const opened = await openScriptedStream(script, options);
-  teardown.push(() => opened.close());
-  return opened;
-}
+const open = useScriptedStreams();
 
 describe("lack-of-ack timeout", () => {
   it("no ack progress for serverLackOfAckTimeoutMs while records are in flight: reconnects and replays", async () => {

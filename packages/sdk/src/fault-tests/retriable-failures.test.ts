@@ -6,24 +6,17 @@
  * fresh headers. Every scenario ends with the delivery invariant checked against what the server stored.
  */
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { GrpcStatus, grpcStatusName, NON_RETRIABLE_GRPC_CODES } from "../errors.js";
 import { StreamState } from "../stream-state.js";
 import { within } from "../test-support/fixtures.js";
 import { DeliveryTracker, assertDelivered } from "../test-support/delivery-tracker.js";
 import { MemoryTable, serveDurably } from "../test-support/memory-table.js";
 import { ingestTracked, recordId, unackedIds } from "../test-support/numbered-records.js";
-import { openScriptedStream, type ScriptedStream } from "../test-support/scripted-stream.js";
+import { useScriptedStreams } from "../test-support/scripted-stream.js";
 import type { ScriptedCall } from "../test-support/scripted-server.js";
 
-const teardown: Array<() => Promise<void>> = [];
-after(() => Promise.all(teardown.map((t) => t())));
-
-async function open(script: (call: ScriptedCall, index: number) => void | Promise<void>, options: object = {}): Promise<ScriptedStream> {
-  const opened = await openScriptedStream(script, options);
-  teardown.push(() => opened.close());
-  return opened;
-}
+const open = useScriptedStreams();
 
 /** What each request of a call carried, as record ids (one array per request: batches stay visible). */
 const requestIds = (call: ScriptedCall): number[][] =>

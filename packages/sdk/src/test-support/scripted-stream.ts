@@ -3,6 +3,7 @@
  * provider that hands out a new token per connection attempt (`Bearer token-<n>`), so tests can see
  * that every attempt fetched fresh headers. `close()` tears down the stream, the SDK and the server.
  */
+import { after } from "node:test";
 import { RecordType } from "../record-type.js";
 import { ZerobusSdk } from "../sdk.js";
 import type { ZerobusStream } from "../stream.js";
@@ -55,5 +56,22 @@ export async function openScriptedStream(
       sdk.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * The `open` of one test file: opens scripted streams with {@link openScriptedStream} and closes every one of
+ * them after the file's tests, pass or fail.
+ */
+export function useScriptedStreams(): (
+  script: (call: ScriptedCall, index: number) => void | Promise<void>,
+  options?: object,
+) => Promise<ScriptedStream> {
+  const opened: ScriptedStream[] = [];
+  after(() => Promise.all(opened.map((stream) => stream.close())));
+  return async (script, options = {}) => {
+    const stream = await openScriptedStream(script, options);
+    opened.push(stream);
+    return stream;
   };
 }
