@@ -26,7 +26,7 @@ describe("parseLosslessJson", () => {
 
   it("refuses absurd nesting with a SyntaxError, not a stack overflow", () => {
     const deep = "[".repeat(5000) + "12345678901234567890" + "]".repeat(5000);
-    assert.throws(() => parseLosslessJson(deep), (err: unknown) => err instanceof SyntaxError && /nesting deeper than 1000/.test(err.message));
+    assert.throws(() => parseLosslessJson(deep), (err: unknown) => err instanceof SyntaxError && /nesting deeper than \d+/.test(err.message));
   });
 
   it("rejects invalid JSON like JSON.parse does", () => {

@@ -3,7 +3,7 @@
  */
 import type { DeltaField, Row } from "../schema/delta-type.js";
 import { coerceStruct } from "./json-value-coercion.js";
-import { describeJson, JsonSyntaxError, readJson } from "./json-reader.js";
+import { describeJson, JsonSyntaxError, readJson } from "../json/json-reader.js";
 import { RecordError } from "./record-error.js";
 
 /**

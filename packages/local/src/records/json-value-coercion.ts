@@ -5,7 +5,7 @@
 import type { DeltaField, DeltaType, Row, RowValue } from "../schema/delta-type.js";
 import { decimalPrecisionProblem, parseDecimalText } from "./decimal-text.js";
 import { integralRangeProblem, type IntegralTypeName } from "./integer-range.js";
-import { describeJson, JsonNumber, type JsonObject, type JsonValue } from "./json-reader.js";
+import { describeJson, JsonNumber, type JsonObject, type JsonValue } from "../json/json-reader.js";
 import { childPath, RecordError } from "./record-error.js";
 import { parseDateText, parseTimestampText } from "./temporal-text.js";
 
