@@ -37,16 +37,6 @@ const toBuffer = (record: EncodedRecord): Buffer =>
 const offsetOf = (entry: LedgerEntry): bigint => BigInt(entry.offset);
 const ackOf = (entry: LedgerEntry): RecordAcknowledgment => entry.ack!;
 
-/** Resolves `result` (an entry, or a promise of one) through `map`, turning a throw into a rejection. */
-function settle<T>(ingest: () => LedgerEntry | Promise<LedgerEntry>, map: (entry: LedgerEntry) => T): Promise<T> {
-  try {
-    const result = ingest();
-    return result instanceof Promise ? result.then(map) : Promise.resolve(map(result));
-  } catch (err) {
-    return Promise.reject(err);
-  }
-}
-
 function toOffset(offset: unknown): number {
   if (typeof offset === "bigint" && offset >= 0n && offset <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(offset);
   if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0) return offset;
@@ -113,7 +103,7 @@ export class ZerobusStream {
    * `(await stream.ingestRecord(r)).waitForAck()` for the offset after the ack.
    */
   ingestRecord(record: unknown): Promise<RecordAcknowledgment> {
-    return settle(() => this.#ingestOne(record, true), ackOf);
+    return this.#ingestOneAs(record, true, ackOf);
   }
 
   /**
@@ -127,7 +117,7 @@ export class ZerobusStream {
 
   /** Ingests one record and resolves with its logical offset once it is queued (official TS style). */
   ingestRecordOffset(record: unknown): Promise<bigint> {
-    return settle(() => this.#ingestOne(record, false), offsetOf);
+    return this.#ingestOneAs(record, false, offsetOf);
   }
 
   /** Ingests records as one batch; resolves with the batch's offset once queued, `null` for an empty array. */
@@ -203,9 +193,19 @@ export class ZerobusStream {
     await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, bytes, false, sizes);
   }
 
-  #ingestOne(record: unknown, withAck: boolean): LedgerEntry | Promise<LedgerEntry> {
-    const encoded = this.#encode(record);
-    return this.#engine.ingest(encoded, 1, wireRecordBytes(encoded), withAck);
+  /**
+   * Ingests one record and maps its entry to the result, as a promise either way. No closure per call: this
+   * is the hot path of one-record-per-call ingestion, where admission is usually synchronous.
+   */
+  #ingestOneAs<T>(record: unknown, withAck: boolean, map: (entry: LedgerEntry) => T): Promise<T> {
+    let admitted: LedgerEntry | Promise<LedgerEntry>;
+    try {
+      const encoded = this.#encode(record);
+      admitted = this.#engine.ingest(encoded, 1, wireRecordBytes(encoded), withAck);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return admitted instanceof Promise ? admitted.then(map) : Promise.resolve(map(admitted));
   }
 
   async #ingestBatch(records: readonly unknown[], withAck: boolean, method: string): Promise<LedgerEntry | undefined> {
