@@ -16,7 +16,7 @@ import { abortable, type WaitOptions } from "./node-streams/abortable.js";
 import { ingestAll, type IngestAllOptions } from "./node-streams/ingest-all.js";
 import type { IngestSummary } from "./node-streams/record-sink.js";
 import { createRecordWritable, type RecordWritable, type RecordWritableOptions } from "./node-streams/record-writable.js";
-import { wireRecordBytes } from "./wire/request-encoder.js";
+import { measureWireRecords, wireRecordBytes } from "./wire/request-encoder.js";
 
 /** What the SDK keeps about a stream so that `recreateStream` can build an identical one. */
 export interface StreamRecipe {
@@ -42,6 +42,8 @@ function toOffset(offset: unknown): number {
   if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0) return offset;
   throw new NonRetriableException(`Invalid offset: expected a non-negative integer, got ${String(offset)}`);
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function assertArray(records: unknown, method: string): asserts records is readonly unknown[] {
   if (!Array.isArray(records)) {
@@ -212,15 +214,12 @@ export class ZerobusStream {
     assertArray(records, method);
     if (records.length === 0) return undefined;
     const encoded = new Array<EncodedRecord>(records.length);
-    const sizes = new Array<number>(records.length);
-    let bytes = 0;
-    for (let i = 0; i < records.length; i++) {
-      const record = this.#encode(records[i], i);
-      const size = wireRecordBytes(record);
-      encoded[i] = record;
-      sizes[i] = size;
-      bytes += size;
-    }
-    return this.#engine.ingest(encoded, encoded.length, bytes, withAck, sizes);
+    for (let i = 0; i < records.length; i++) encoded[i] = this.#encode(records[i], i);
+    const { sizes, bytes } = measureWireRecords(encoded);
+    const entry = await this.#engine.ingest(encoded, encoded.length, bytes, withAck, sizes);
+    // A loop of batch calls would otherwise run on microtasks alone until the window is full, leaving the
+    // socket (HTTP/2 window updates, acks) unserved meanwhile; one event-loop turn per batch keeps it flowing.
+    await yieldToEventLoop();
+    return entry;
   }
 }

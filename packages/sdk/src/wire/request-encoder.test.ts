@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeRequest, wire } from "../test-support/wire-schema.js";
-import { WIRE_RECORD_TYPE, encodeBatchRequest, encodeCreateStreamRequest, encodeRecordRequest } from "./request-encoder.js";
+import { WIRE_RECORD_TYPE, encodeBatchRequest, encodeCreateStreamRequest, encodeRecordRequest, measureWireRecords } from "./request-encoder.js";
 import { decodeStreamResponse } from "./response-decoder.js";
 
 describe("request encoder, checked against the .proto schema", () => {
@@ -41,6 +41,40 @@ describe("request encoder, checked against the .proto schema", () => {
     const records = ["a", "b", "c", "d"].map((s) => Buffer.from(s));
     const decoded = decodeRequest(encodeBatchRequest(1, WIRE_RECORD_TYPE.PROTO, records, 1, 3));
     assert.deepEqual(decoded.ingestRecordBatch?.protoEncodedBatch?.records, [Buffer.from("b"), Buffer.from("c")]);
+  });
+});
+
+describe("JSON batches", () => {
+  // Lengths around every varint boundary of the length prefix (1, 2 and 3 bytes).
+  const ascii = [0, 1, 127, 128, 129, 16_383, 16_384, 20_000].map((n) => "x".repeat(n));
+
+  it("writes ASCII records in one piece, exactly as record-by-record encoding would", () => {
+    const { sizes, bytes } = measureWireRecords(ascii);
+    assert.deepEqual(sizes, ascii.map((r) => r.length));
+    assert.equal(bytes, ascii.reduce((a, r) => a + r.length, 0));
+    const fast = encodeBatchRequest(7, WIRE_RECORD_TYPE.JSON, ascii, 0, ascii.length, sizes);
+    const slow = encodeBatchRequest(7, WIRE_RECORD_TYPE.JSON, ascii.map((r) => Buffer.from(r)));
+    assert.deepEqual(fast, slow);
+    assert.deepEqual(decodeRequest(fast).ingestRecordBatch?.jsonBatch?.records, ascii);
+  });
+
+  it("measures and writes non-ASCII text as UTF-8 (accents, emoji, lone surrogates)", () => {
+    const records = ['{"a":"é"}', '{"b":"😀"}', "plain", '{"c":"\ud800"}', "日本語", "\u00ff\u0080"];
+    const { sizes, bytes } = measureWireRecords(records);
+    assert.deepEqual(sizes, records.map((r) => Buffer.byteLength(r)));
+    assert.equal(bytes, Buffer.byteLength(records.join("")));
+    const decoded = decodeRequest(encodeBatchRequest(1, WIRE_RECORD_TYPE.JSON, records, 0, records.length, sizes));
+    // A lone surrogate has no UTF-8 form: it goes out as U+FFFD, as Buffer.from writes it.
+    assert.deepEqual(decoded.ingestRecordBatch?.jsonBatch?.records, records.map((r) => Buffer.from(r).toString()));
+  });
+
+  it("writes a sub-range, and Latin-1 characters (one byte in a JS string, two in UTF-8) as UTF-8", () => {
+    const records = ["ab", "\u00e9\u00ff", "cd", "ef"];
+    const { sizes } = measureWireRecords(records);
+    const decoded = decodeRequest(encodeBatchRequest(0, WIRE_RECORD_TYPE.JSON, records, 1, 3, sizes));
+    assert.deepEqual(decoded.ingestRecordBatch?.jsonBatch?.records, ["\u00e9\u00ff", "cd"]);
+    const asciiOnly = decodeRequest(encodeBatchRequest(0, WIRE_RECORD_TYPE.JSON, records, 2, 4, sizes));
+    assert.deepEqual(asciiOnly.ingestRecordBatch?.jsonBatch?.records, ["cd", "ef"]);
   });
 });
 

@@ -6,6 +6,7 @@
  * Field numbers: PROTOCOL.md §1.3. JSON records travel as `string` fields and protobuf records as `bytes`
  * fields; both are length-delimited, so the bytes written are the same apart from the field number.
  */
+import { isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
 import { varintSize, writeVarint } from "./varint.js";
 
 /** Wire value of the `RecordType` enum. */
@@ -29,6 +30,32 @@ const lenFieldSize = (field: number, bodySize: number): number =>
 /** Encoded size of a record. */
 export const wireRecordBytes = (record: WireRecord): number =>
   typeof record === "string" ? Buffer.byteLength(record, "utf8") : record.length;
+
+/** The encoded size of each record of a batch, and their sum. */
+export interface RecordSizes {
+  readonly sizes: number[];
+  readonly bytes: number;
+}
+
+/**
+ * Measures the records of a batch. Text is measured in one native call for the whole batch when it is
+ * ASCII (UTF-8 size equal to the length, the common case), not one call per record.
+ */
+export function measureWireRecords(records: readonly WireRecord[]): RecordSizes {
+  const sizes = new Array<number>(records.length);
+  let chars = 0;
+  let allText = true;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    if (typeof record !== "string") allText = false;
+    sizes[i] = record.length;
+    chars += record.length;
+  }
+  if (allText && Buffer.byteLength(records.join(""), "utf8") === chars) return { sizes, bytes: chars };
+  let bytes = 0;
+  for (let i = 0; i < records.length; i++) bytes += sizes[i] = wireRecordBytes(records[i]!);
+  return { sizes, bytes };
+}
 
 function writeLenHeader(buf: Buffer, pos: number, field: number, bodySize: number): number {
   pos = writeVarint(buf, pos, tag(field, LEN));
@@ -100,6 +127,10 @@ export function encodeBatchRequest(
   pos = writeVarint(buf, pos, tag(1, VARINT));
   pos = writeVarint(buf, pos, offsetId);
   pos = writeLenHeader(buf, pos, payloadField(recordType), listSize);
-  for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, measured[i]!);
+  if (recordType === WIRE_RECORD_TYPE.JSON && isAsciiText(records, measured, from, to)) {
+    writeAsciiRecordList(buf, pos, records, from, to);
+  } else {
+    for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, measured[i]!);
+  }
   return buf;
 }
