@@ -6,16 +6,21 @@
  * An entry is one user call (one record, or one batch); its logical offset never changes. A request is
  * one wire message; it may carry several single-record entries (the engine coalesces them), and the ledger
  * remembers how many, so a cumulative ack (physical offset N) releases exactly the entries of requests 0..N.
+ * Logical offsets are consecutive: the ledger holds exactly the calls from its oldest unacknowledged one to
+ * the newest, so it assigns them itself.
+ *
+ * Entries are stored as columns (see `ledger-columns.ts`); a {@link LedgerEntry} object is made only where
+ * a caller needs one off the hot path (the unacknowledged records of a failed stream, a snapshot).
  */
 import type { RecordAcknowledgment } from "./acknowledgment.js";
-import type { WireRecord } from "./wire/request-encoder.js";
+import { LedgerColumns, NumberRing, type EntryPayload } from "./ledger-columns.js";
 
-/** One ingest call waiting for its acknowledgment. */
+/** One ingest call waiting for its acknowledgment, as handed out by {@link PendingLedger.snapshot}. */
 export interface LedgerEntry {
   /** Logical offset: one per call, stable for the life of the stream. */
   readonly offset: number;
   /** The encoded record, or the records of a batch call. */
-  readonly payload: WireRecord | readonly WireRecord[];
+  readonly payload: EntryPayload;
   /** Records in the entry (1 for a single record). */
   readonly recordCount: number;
   /** Encoded size of the entry's records, in bytes. */
@@ -35,41 +40,16 @@ export interface AckedRange {
   readonly records: number;
 }
 
-/** A FIFO queue backed by an array with a moving head, compacted now and then: O(1) amortized ops. */
-class Fifo<T> {
-  items: T[] = [];
-  head = 0;
-  get length(): number {
-    return this.items.length - this.head;
-  }
-  at(i: number): T {
-    return this.items[this.head + i]!;
-  }
-  push(item: T): void {
-    this.items.push(item);
-  }
-  shift(): T {
-    const item = this.items[this.head]!;
-    this.items[this.head++] = undefined as T;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-  drain(): T[] {
-    const rest = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    return rest;
-  }
-}
+/** Told about each entry an ack releases, oldest first. */
+export type ReleasedEntryVisitor = (ack: RecordAcknowledgment | undefined, recordCount: number, bytes: number, ingestedAt: number) => void;
 
 /** See the module comment. */
 export class PendingLedger {
-  readonly #entries = new Fifo<LedgerEntry>();
+  readonly #entries = new LedgerColumns();
   /** Entries per request sent on the current connection, oldest first. */
-  readonly #requests = new Fifo<number>();
+  readonly #requests = new NumberRing();
+  /** Logical offset of the oldest entry held (or of the next one, when empty). */
+  #firstOffset = 0;
   #sentEntries = 0;
   #lastAckedPhysical = -1;
   #records = 0;
@@ -82,6 +62,11 @@ export class PendingLedger {
   /** Entries held (sent or not). */
   get entryCount(): number {
     return this.#entries.length;
+  }
+
+  /** Logical offset the next entry gets. */
+  get nextOffset(): number {
+    return this.#firstOffset + this.#entries.length;
   }
 
   /** Requests sent on this connection and not yet acknowledged. */
@@ -99,15 +84,27 @@ export class PendingLedger {
     return this.#entries.length - this.#sentEntries;
   }
 
-  /** Adds a new entry at the end. */
-  add(entry: LedgerEntry): void {
-    this.#entries.push(entry);
-    this.#records += entry.recordCount;
+  /** Adds a new entry at the end and returns its logical offset. */
+  add(payload: EntryPayload, recordCount: number, bytes: number, sizes: readonly number[] | undefined, ack: RecordAcknowledgment | undefined, ingestedAt: number): number {
+    const offset = this.nextOffset;
+    this.#entries.push(payload, recordCount, bytes, sizes, ack, ingestedAt);
+    this.#records += recordCount;
+    return offset;
   }
 
-  /** The `i`-th entry not yet sent on this connection. */
-  unsent(i: number): LedgerEntry {
-    return this.#entries.at(this.#sentEntries + i);
+  /** The payload of the `i`-th entry not yet sent on this connection. */
+  unsentPayload(i: number): EntryPayload {
+    return this.#entries.payload(this.#sentEntries + i);
+  }
+
+  /** The encoded size of the `i`-th entry not yet sent. */
+  unsentBytes(i: number): number {
+    return this.#entries.bytes(this.#sentEntries + i);
+  }
+
+  /** The per-record sizes of the `i`-th entry not yet sent, if it is a batch. */
+  unsentSizes(i: number): readonly number[] | undefined {
+    return this.#entries.sizes(this.#sentEntries + i);
   }
 
   /** Records that the next `entries` unsent entries went out as one request; returns its physical offset. */
@@ -123,46 +120,63 @@ export class PendingLedger {
    * each released entry, oldest first. Returns what was released, or `undefined` when nothing was (a stale or
    * repeated ack). Throws RangeError if `upTo` acknowledges a request that was never sent.
    */
-  acknowledge(upTo: number, onEntry: (entry: LedgerEntry) => void): AckedRange | undefined {
+  acknowledge(upTo: number, onEntry: ReleasedEntryVisitor): AckedRange | undefined {
     if (upTo >= this.nextPhysicalOffset) {
       throw new RangeError(`ack for offset ${upTo} but only ${this.nextPhysicalOffset} requests were sent`);
     }
     if (upTo <= this.#lastAckedPhysical) return undefined;
+    const entries = this.#entries;
+    const firstOffset = this.#firstOffset;
+    let released = 0;
     let records = 0;
-    let firstOffset = -1;
-    let lastOffset = -1;
     while (this.#lastAckedPhysical < upTo) {
       const entriesInRequest = this.#requests.shift();
       this.#lastAckedPhysical++;
       this.#sentEntries -= entriesInRequest;
-      for (let i = 0; i < entriesInRequest; i++) {
-        const entry = this.#entries.shift();
-        records += entry.recordCount;
-        if (firstOffset < 0) firstOffset = entry.offset;
-        lastOffset = entry.offset;
-        onEntry(entry);
+      for (let i = 0; i < entriesInRequest; i++, released++) {
+        const recordCount = entries.recordCount(0);
+        records += recordCount;
+        onEntry(entries.ack(0), recordCount, entries.bytes(0), entries.ingestedAt(0));
+        entries.shift();
       }
     }
+    this.#firstOffset += released;
     this.#records -= records;
-    return { firstOffset, lastOffset, records };
+    return { firstOffset, lastOffset: firstOffset + released - 1, records };
   }
 
   /** Forgets what was sent: a new connection starts at physical offset 0 with the oldest entry. */
   rewind(): void {
-    this.#requests.drain();
+    this.#requests.clear();
     this.#sentEntries = 0;
     this.#lastAckedPhysical = -1;
   }
 
   /** Removes and returns every entry, oldest first (the stream failed or closed). */
   takeAll(): LedgerEntry[] {
+    const all = this.snapshot();
     this.rewind();
+    this.#firstOffset += this.#entries.length;
+    this.#entries.clear();
     this.#records = 0;
-    return this.#entries.drain();
+    return all;
   }
 
   /** A copy of every entry, oldest first, leaving the ledger as it is. */
   snapshot(): LedgerEntry[] {
-    return this.#entries.items.slice(this.#entries.head);
+    const entries = this.#entries;
+    const all = new Array<LedgerEntry>(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      all[i] = {
+        offset: this.#firstOffset + i,
+        payload: entries.payload(i),
+        recordCount: entries.recordCount(i),
+        bytes: entries.bytes(i),
+        ingestedAt: entries.ingestedAt(i),
+        sizes: entries.sizes(i),
+        ack: entries.ack(i),
+      };
+    }
+    return all;
   }
 }

@@ -21,11 +21,12 @@ import { createStreamLogEvents, type StreamLogEvents } from "./logging/stream-lo
 import { StreamMetrics } from "./metrics/stream-metrics.js";
 import { OffsetWaiters } from "./offset-waiters.js";
 import { MAX_MESSAGE_BYTES, type ResolvedStreamOptions } from "./options.js";
-import { PendingLedger, type LedgerEntry } from "./pending-ledger.js";
+import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pending-ledger.js";
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
 import { encodeBatchRequest, encodeRecordRequest, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
+import type { EntryPayload } from "./ledger-columns.js";
 
 /** What the engine needs from the SDK. */
 export interface StreamEngineConfig {
@@ -39,6 +40,9 @@ export interface StreamEngineConfig {
   /** Called once when the stream ends (closed or failed), e.g. to stop exporting its metrics. */
   onEnded?: (() => void) | undefined;
 }
+
+/** What `ingest` gives back: at once when the window had room, else once it has. */
+export type Admitted<T> = T | Promise<T>;
 
 /** How long a graceful close waits for the server to end the call before cancelling it. */
 const CLOSE_GRACE_MS = 2_000;
@@ -62,7 +66,6 @@ export class StreamEngine {
   #state = StreamState.UNINITIALIZED;
   #connection: Connection | undefined;
   #streamId = "";
-  #nextOffset = 0;
   #failed: LedgerEntry[] = [];
   #lastError: ZerobusException | undefined;
   #flushes = 0;
@@ -73,6 +76,8 @@ export class StreamEngine {
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #onGracefulEnd: ((connection: Connection) => void) | undefined;
+  /** When the ack being applied arrived (read by {@link StreamEngine.#onReleased}). */
+  #ackTime = 0;
 
   /** An engine that is not connected yet; call {@link StreamEngine.open}. */
   constructor(config: StreamEngineConfig) {
@@ -113,16 +118,13 @@ export class StreamEngine {
 
   /**
    * Admits one entry, assigns its logical offset and queues it for sending. Synchronous when the in-flight
-   * window has room (the common case); otherwise a promise that settles once it has. `withAck` creates the
-   * {@link RecordAcknowledgment} that `ingestRecord` returns.
+   * window has room (the common case); otherwise a promise that settles once it has. The result is the
+   * logical offset, or with `withAck` the {@link RecordAcknowledgment} that `ingestRecord` returns.
    */
-  ingest(
-    payload: WireRecord | readonly WireRecord[],
-    recordCount: number,
-    bytes: number,
-    withAck: boolean,
-    sizes?: readonly number[],
-  ): LedgerEntry | Promise<LedgerEntry> {
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: true, sizes?: readonly number[]): Admitted<RecordAcknowledgment>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: false, sizes?: readonly number[]): Admitted<number>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): Admitted<number | RecordAcknowledgment>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): Admitted<number | RecordAcknowledgment> {
     this.#assertAccepting();
     if (bytes > MAX_MESSAGE_BYTES) {
       throw new NonRetriableException(`A request of ${bytes} bytes exceeds the service's limit of ${MAX_MESSAGE_BYTES} bytes (10 MiB): split the batch`);
@@ -138,20 +140,20 @@ export class StreamEngine {
     });
   }
 
-  #admit(payload: WireRecord | readonly WireRecord[], recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): LedgerEntry {
-    const offset = this.#nextOffset++;
+  #admit(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): number | RecordAcknowledgment {
+    const offset = this.#ledger.nextOffset;
     const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
-    const entry: LedgerEntry = { offset, payload, recordCount, bytes, sizes, ack, ingestedAt: performance.now() };
-    this.#ledger.add(entry);
+    this.#ledger.add(payload, recordCount, bytes, sizes, ack, performance.now());
     this.metrics.onIngested(recordCount, bytes);
     this.#schedulePump();
-    return entry;
+    return ack ?? offset;
   }
 
   /** Waits until every entry up to logical `offset` is acknowledged. */
   async waitForOffset(offset: number, what = "Waiting for acknowledgement", signal?: AbortSignal): Promise<void> {
-    if (offset >= this.#nextOffset) {
-      throw new NonRetriableException(`Offset ${offset} has not been assigned yet (next offset is ${this.#nextOffset})`);
+    const next = this.#ledger.nextOffset;
+    if (offset >= next) {
+      throw new NonRetriableException(`Offset ${offset} has not been assigned yet (next offset is ${next})`);
     }
     if (offset <= this.#waiters.acked) return;
     if (this.#state === StreamState.FAILED) throw this.#lastError;
@@ -168,8 +170,9 @@ export class StreamEngine {
   /** Waits for every entry ingested so far. Entries ingested meanwhile are not waited for. */
   async flush(what = "Flush", signal?: AbortSignal): Promise<void> {
     if (this.#state === StreamState.FAILED) throw this.#lastError;
-    if (this.#state === StreamState.CLOSED || this.#nextOffset === 0) return;
-    await this.waitForOffset(this.#nextOffset - 1, what, signal);
+    const next = this.#ledger.nextOffset;
+    if (this.#state === StreamState.CLOSED || next === 0) return;
+    await this.waitForOffset(next - 1, what, signal);
   }
 
   /** Flushes, then ends the call. Idempotent; on a flush failure the stream fails and the error is thrown. */
@@ -293,22 +296,24 @@ export class StreamEngine {
   #nextRequest(): Buffer {
     const ledger = this.#ledger;
     const type = this.#config.wireRecordType;
-    const entry = ledger.unsent(0);
-    const first = entry.payload;
+    const first = ledger.unsentPayload(0);
     if (!isSingleRecord(first)) {
       // A batch call is its own request; a one-record batch goes out as a single record, as official clients do.
+      const [bytes, sizes] = [ledger.unsentBytes(0), ledger.unsentSizes(0)];
       const physical = ledger.markSent(1);
-      if (first.length === 1) return encodeRecordRequest(physical, type, first[0]!, entry.bytes);
-      return encodeBatchRequest(physical, type, first, 0, first.length, entry.sizes);
+      if (first.length === 1) return encodeRecordRequest(physical, type, first[0]!, bytes);
+      return encodeBatchRequest(physical, type, first, 0, first.length, sizes);
     }
     const count = this.#coalescibleCount();
-    if (count === 1) return encodeRecordRequest(ledger.markSent(1), type, first, entry.bytes);
+    if (count === 1) {
+      const bytes = ledger.unsentBytes(0);
+      return encodeRecordRequest(ledger.markSent(1), type, first, bytes);
+    }
     const records = new Array<WireRecord>(count);
     const sizes = new Array<number>(count);
     for (let i = 0; i < count; i++) {
-      const single = ledger.unsent(i);
-      records[i] = single.payload as WireRecord;
-      sizes[i] = single.bytes;
+      records[i] = ledger.unsentPayload(i) as WireRecord;
+      sizes[i] = ledger.unsentBytes(i);
     }
     return encodeBatchRequest(ledger.markSent(count), type, records, 0, count, sizes);
   }
@@ -317,12 +322,11 @@ export class StreamEngine {
   #coalescibleCount(): number {
     const ledger = this.#ledger;
     const limit = Math.min(ledger.unsentCount, this.#options.maxRecordsPerRequest);
-    let bytes = ledger.unsent(0).bytes;
+    let bytes = ledger.unsentBytes(0);
     let count = 1;
     while (count < limit) {
-      const entry = ledger.unsent(count);
-      if (!isSingleRecord(entry.payload)) break;
-      bytes += entry.bytes;
+      if (!isSingleRecord(ledger.unsentPayload(count))) break;
+      bytes += ledger.unsentBytes(count);
       if (bytes > this.#options.maxBytesPerRequest) break;
       count++;
     }
@@ -347,11 +351,8 @@ export class StreamEngine {
     if (upTo === undefined) return this.#protocolError(connection, "ack without an offset");
     let range;
     try {
-      const now = performance.now();
-      range = this.#ledger.acknowledge(Number(upTo), (entry) => {
-        entry.ack?._resolve();
-        this.metrics.onAcked(entry.recordCount, entry.bytes, now - entry.ingestedAt);
-      });
+      this.#ackTime = performance.now();
+      range = this.#ledger.acknowledge(Number(upTo), this.#onReleased);
     } catch (err) {
       return this.#protocolError(connection, (err as Error).message);
     }
@@ -362,6 +363,11 @@ export class StreamEngine {
     this.#onAckProgress();
     if (this.#paused && this.#ledger.unackedRequests === 0) this.#rotate(connection);
   }
+
+  readonly #onReleased: ReleasedEntryVisitor = (ack, recordCount, bytes, ingestedAt) => {
+    ack?._resolve();
+    this.metrics.onAcked(recordCount, bytes, this.#ackTime - ingestedAt);
+  };
 
   #protocolError(connection: Connection, what: string): void {
     const error = new ZerobusException(`Unexpected response from server: ${what}`, { grpcCode: GrpcStatus.INTERNAL });
@@ -471,6 +477,6 @@ export class StreamEngine {
 }
 
 
-function isSingleRecord(payload: WireRecord | readonly WireRecord[]): payload is WireRecord {
+function isSingleRecord(payload: EntryPayload): payload is WireRecord {
   return typeof payload === "string" || payload instanceof Uint8Array;
 }

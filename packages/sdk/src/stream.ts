@@ -7,7 +7,6 @@
 import type { RecordAcknowledgment } from "./acknowledgment.js";
 import { NonRetriableException } from "./errors.js";
 import type { ResolvedStreamOptions } from "./options.js";
-import type { LedgerEntry } from "./pending-ledger.js";
 import type { EncodedRecord, RecordEncoder } from "./record-encoding.js";
 import type { StreamEngine } from "./stream-engine.js";
 import type { StreamState } from "./stream-state.js";
@@ -34,8 +33,7 @@ const toBuffer = (record: EncodedRecord): Buffer =>
       ? record
       : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
 
-const offsetOf = (entry: LedgerEntry): bigint => BigInt(entry.offset);
-const ackOf = (entry: LedgerEntry): RecordAcknowledgment => entry.ack!;
+const toBigInt = (offset: number): bigint => BigInt(offset);
 
 function toOffset(offset: unknown): number {
   if (typeof offset === "bigint" && offset >= 0n && offset <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(offset);
@@ -105,7 +103,13 @@ export class ZerobusStream {
    * `(await stream.ingestRecord(r)).waitForAck()` for the offset after the ack.
    */
   ingestRecord(record: unknown): Promise<RecordAcknowledgment> {
-    return this.#ingestOneAs(record, true, ackOf);
+    try {
+      const encoded = this.#encode(record);
+      const admitted = this.#engine.ingest(encoded, 1, wireRecordBytes(encoded), true);
+      return admitted instanceof Promise ? admitted : Promise.resolve(admitted);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -113,19 +117,25 @@ export class ZerobusStream {
    * Every record is encoded first, so a bad one rejects the call before anything is sent.
    */
   async ingestRecords(records: readonly unknown[]): Promise<RecordAcknowledgment | null> {
-    const entry = await this.#ingestBatch(records, true, "ingestRecords");
-    return entry ? entry.ack! : null;
+    const admitted = await this.#ingestBatch(records, true, "ingestRecords");
+    return (admitted as RecordAcknowledgment | undefined) ?? null;
   }
 
   /** Ingests one record and resolves with its logical offset once it is queued (official TS style). */
   ingestRecordOffset(record: unknown): Promise<bigint> {
-    return this.#ingestOneAs(record, false, offsetOf);
+    try {
+      const encoded = this.#encode(record);
+      const admitted = this.#engine.ingest(encoded, 1, wireRecordBytes(encoded), false);
+      return admitted instanceof Promise ? admitted.then(toBigInt) : Promise.resolve(BigInt(admitted));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Ingests records as one batch; resolves with the batch's offset once queued, `null` for an empty array. */
   async ingestRecordsOffset(records: readonly unknown[]): Promise<bigint | null> {
-    const entry = await this.#ingestBatch(records, false, "ingestRecordsOffset");
-    return entry ? BigInt(entry.offset) : null;
+    const admitted = await this.#ingestBatch(records, false, "ingestRecordsOffset");
+    return admitted === undefined ? null : BigInt(admitted as number);
   }
 
   /** Waits until the record or batch at `offset` (and everything before it) is acknowledged. */
@@ -195,31 +205,17 @@ export class ZerobusStream {
     await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, bytes, false, sizes);
   }
 
-  /**
-   * Ingests one record and maps its entry to the result, as a promise either way. No closure per call: this
-   * is the hot path of one-record-per-call ingestion, where admission is usually synchronous.
-   */
-  #ingestOneAs<T>(record: unknown, withAck: boolean, map: (entry: LedgerEntry) => T): Promise<T> {
-    let admitted: LedgerEntry | Promise<LedgerEntry>;
-    try {
-      const encoded = this.#encode(record);
-      admitted = this.#engine.ingest(encoded, 1, wireRecordBytes(encoded), withAck);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return admitted instanceof Promise ? admitted.then(map) : Promise.resolve(map(admitted));
-  }
-
-  async #ingestBatch(records: readonly unknown[], withAck: boolean, method: string): Promise<LedgerEntry | undefined> {
+  /** Encodes and admits a batch call; resolves with its offset, or its acknowledgment with `withAck`. */
+  async #ingestBatch(records: readonly unknown[], withAck: boolean, method: string): Promise<number | RecordAcknowledgment | undefined> {
     assertArray(records, method);
     if (records.length === 0) return undefined;
     const encoded = new Array<EncodedRecord>(records.length);
     for (let i = 0; i < records.length; i++) encoded[i] = this.#encode(records[i], i);
     const { sizes, bytes } = measureWireRecords(encoded);
-    const entry = await this.#engine.ingest(encoded, encoded.length, bytes, withAck, sizes);
+    const admitted = await this.#engine.ingest(encoded, encoded.length, bytes, withAck, sizes);
     // A loop of batch calls would otherwise run on microtasks alone until the window is full, leaving the
     // socket (HTTP/2 window updates, acks) unserved meanwhile; one event-loop turn per batch keeps it flowing.
     await yieldToEventLoop();
-    return entry;
+    return admitted;
   }
 }
