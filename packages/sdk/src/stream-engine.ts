@@ -25,6 +25,7 @@ import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pe
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
 import { encodeBatchRequest, encodeRecordRequest, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
+import { releaseRequestBuffer } from "./wire/request-buffers.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 import type { EntryPayload } from "./ledger-columns.js";
 
@@ -279,7 +280,8 @@ export class StreamEngine {
     const connection = this.#connection;
     if (!connection || this.#paused || this.#waitingForDrain) return;
     while (this.#ledger.unsentCount > 0) {
-      if (!connection.call.write(this.#nextRequest())) {
+      const request = this.#nextRequest();
+      if (!connection.call.write(request, () => releaseRequestBuffer(request))) {
         this.#waitingForDrain = true;
         connection.call.onDrain(() => {
           if (connection !== this.#connection) return;

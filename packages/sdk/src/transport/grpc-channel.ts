@@ -35,8 +35,12 @@ export interface StreamCallHandlers {
 
 /** One open `EphemeralStream` call. */
 export interface StreamCall {
-  /** Queues an encoded request; `false` means the transport's buffer is full: wait for `onDrain`. */
-  write(request: Buffer): boolean;
+  /**
+   * Queues an encoded request; `false` means the transport holds enough unsent bytes: wait for `onDrain`.
+   * `onWritten` is called once the request has been handed to HTTP/2 (grpc-js has its own copy by then),
+   * never if the call ended first.
+   */
+  write(request: Buffer, onWritten?: () => void): boolean;
   /** Calls `callback` once when the transport can take more requests. */
   onDrain(callback: () => void): void;
   /** Half-closes: no more requests; responses keep arriving until the server ends the call. */
@@ -46,6 +50,13 @@ export interface StreamCall {
 }
 
 const identity = (buf: Buffer): Buffer => buf;
+
+/**
+ * Unsent bytes a call may hold before `write` asks the caller to wait. grpc-js counts messages, not bytes
+ * (16 of them), which for coalesced 4 MiB requests would let 64 MiB wait in memory; 1 MiB is many HTTP/2
+ * flow-control windows' worth, so the socket never runs dry.
+ */
+const MAX_UNSENT_BYTES = 1024 * 1024;
 
 /** Runs `fn` with the proxy environment variables set to what the official SDKs would choose. */
 function withProxyDecision<T>(proxy: URL | undefined, fn: () => T): T {
@@ -115,9 +126,26 @@ export class GrpcChannel {
       // The final status arrives through the 'status' event; this listener keeps 'error' from throwing.
     });
     call.on("status", (status: grpc.StatusObject) => close({ code: status.code, details: status.details }));
+    let unsentBytes = 0;
+    let onDrain: (() => void) | undefined;
     return {
-      write: (request) => call.write(request),
-      onDrain: (callback) => void call.once("drain", callback),
+      write: (request, onWritten) => {
+        unsentBytes += request.length;
+        call.write(request, () => {
+          unsentBytes -= request.length;
+          onWritten?.();
+          if (onDrain && unsentBytes < MAX_UNSENT_BYTES) {
+            const callback = onDrain;
+            onDrain = undefined;
+            callback();
+          }
+        });
+        return unsentBytes < MAX_UNSENT_BYTES;
+      },
+      onDrain: (callback) => {
+        if (unsentBytes < MAX_UNSENT_BYTES) queueMicrotask(callback);
+        else onDrain = callback;
+      },
       end: () => call.end(),
       cancel: () => call.cancel(),
     };

@@ -7,6 +7,7 @@
  * fields; both are length-delimited, so the bytes written are the same apart from the field number.
  */
 import { isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
+import { allocRequestBuffer } from "./request-buffers.js";
 import { varintSize, writeVarint } from "./varint.js";
 
 /** Wire value of the `RecordType` enum. */
@@ -97,7 +98,7 @@ const payloadField = (recordType: WireRecordType): number => (recordType === WIR
 /** Encodes `EphemeralStreamRequest{ ingest_record: { offset_id, proto_encoded_record | json_record } }`. */
 export function encodeRecordRequest(offsetId: number, recordType: WireRecordType, record: WireRecord, size = wireRecordBytes(record)): Buffer {
   const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), size);
-  const buf = Buffer.allocUnsafe(lenFieldSize(2, bodySize));
+  const buf = allocRequestBuffer(lenFieldSize(2, bodySize));
   let pos = writeLenHeader(buf, 0, 2, bodySize);
   pos = writeVarint(buf, pos, tag(1, VARINT));
   pos = writeVarint(buf, pos, offsetId);
@@ -122,7 +123,7 @@ export function encodeBatchRequest(
   let listSize = 0;
   for (let i = from; i < to; i++) listSize += lenFieldSize(1, measured[i]!);
   const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), listSize);
-  const buf = Buffer.allocUnsafe(lenFieldSize(3, bodySize));
+  const buf = allocRequestBuffer(lenFieldSize(3, bodySize));
   let pos = writeLenHeader(buf, 0, 3, bodySize);
   pos = writeVarint(buf, pos, tag(1, VARINT));
   pos = writeVarint(buf, pos, offsetId);
