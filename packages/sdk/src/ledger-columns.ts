@@ -9,7 +9,7 @@
  * preallocated slots cost the collector nothing per record.
  */
 import type { RecordAcknowledgment } from "./acknowledgment.js";
-import type { WireRecord } from "./wire/request-encoder.js";
+import type { BatchSizes, WireRecord } from "./wire/request-encoder.js";
 
 /** What an entry carries: one record, or the records of a batch call. */
 export type EntryPayload = WireRecord | readonly WireRecord[];
@@ -54,7 +54,7 @@ export class NumberRing {
 /** The entries of the ledger, oldest first; `i` below is a position counted from the oldest. */
 export class LedgerColumns {
   #payloads = new Array<EntryPayload | undefined>(INITIAL_CAPACITY);
-  #sizes = new Array<readonly number[] | undefined>(INITIAL_CAPACITY);
+  #sizes = new Array<BatchSizes | undefined>(INITIAL_CAPACITY);
   #acks = new Array<RecordAcknowledgment | undefined>(INITIAL_CAPACITY);
   #counts = new Float64Array(INITIAL_CAPACITY);
   #bytes = new Float64Array(INITIAL_CAPACITY);
@@ -68,7 +68,7 @@ export class LedgerColumns {
   }
 
   /** Appends an entry (see `LedgerEntry` for what each field means). */
-  push(payload: EntryPayload, recordCount: number, bytes: number, sizes: readonly number[] | undefined, ack: RecordAcknowledgment | undefined, ingestedAt: number): void {
+  push(payload: EntryPayload, recordCount: number, bytes: number, sizes: BatchSizes | undefined, ack: RecordAcknowledgment | undefined, ingestedAt: number): void {
     if (this.#length === this.#payloads.length) this.#grow();
     const slot = this.#slot(this.#length++);
     this.#payloads[slot] = payload;
@@ -102,7 +102,7 @@ export class LedgerColumns {
     return this.#payloads[this.#slot(i)]!;
   }
 
-  sizes(i: number): readonly number[] | undefined {
+  sizes(i: number): BatchSizes | undefined {
     return this.#sizes[this.#slot(i)];
   }
 
@@ -130,7 +130,7 @@ export class LedgerColumns {
   #grow(): void {
     const [head, length] = [this.#head, this.#length];
     this.#payloads = grown(this.#payloads, head, length, (n) => new Array<EntryPayload | undefined>(n));
-    this.#sizes = grown(this.#sizes, head, length, (n) => new Array<readonly number[] | undefined>(n));
+    this.#sizes = grown(this.#sizes, head, length, (n) => new Array<BatchSizes | undefined>(n));
     this.#acks = grown(this.#acks, head, length, (n) => new Array<RecordAcknowledgment | undefined>(n));
     this.#counts = grown(this.#counts, head, length, (n) => new Float64Array(n));
     this.#bytes = grown(this.#bytes, head, length, (n) => new Float64Array(n));

@@ -14,6 +14,7 @@
  */
 import type { RecordAcknowledgment } from "./acknowledgment.js";
 import { LedgerColumns, NumberRing, type EntryPayload } from "./ledger-columns.js";
+import type { BatchSizes } from "./wire/request-encoder.js";
 
 /** One ingest call waiting for its acknowledgment, as handed out by {@link PendingLedger.snapshot}. */
 export interface LedgerEntry {
@@ -27,8 +28,8 @@ export interface LedgerEntry {
   readonly bytes: number;
   /** When the entry was admitted (`performance.now()`): the start of its ack latency. */
   readonly ingestedAt: number;
-  /** For a batch call: the encoded size of each record (so the encoder need not measure JSON text again). */
-  readonly sizes: readonly number[] | undefined;
+  /** For a batch call: the size of each record as measured at ingest (so the encoder need not measure again). */
+  readonly sizes: BatchSizes | undefined;
   /** The handle returned by `ingestRecord`, if any: resolved on ack, rejected on failure. */
   readonly ack: RecordAcknowledgment | undefined;
 }
@@ -85,7 +86,7 @@ export class PendingLedger {
   }
 
   /** Adds a new entry at the end and returns its logical offset. */
-  add(payload: EntryPayload, recordCount: number, bytes: number, sizes: readonly number[] | undefined, ack: RecordAcknowledgment | undefined, ingestedAt: number): number {
+  add(payload: EntryPayload, recordCount: number, bytes: number, sizes: BatchSizes | undefined, ack: RecordAcknowledgment | undefined, ingestedAt: number): number {
     const offset = this.nextOffset;
     this.#entries.push(payload, recordCount, bytes, sizes, ack, ingestedAt);
     this.#records += recordCount;
@@ -103,7 +104,7 @@ export class PendingLedger {
   }
 
   /** The per-record sizes of the `i`-th entry not yet sent, if it is a batch. */
-  unsentSizes(i: number): readonly number[] | undefined {
+  unsentSizes(i: number): BatchSizes | undefined {
     return this.#entries.sizes(this.#sentEntries + i);
   }
 

@@ -24,7 +24,7 @@ import { MAX_MESSAGE_BYTES, type ResolvedStreamOptions } from "./options.js";
 import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pending-ledger.js";
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
-import { encodeBatchRequest, encodeRecordRequest, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
+import { encodeBatchRequest, encodeRecordRequest, type BatchSizes, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 import type { EntryPayload } from "./ledger-columns.js";
@@ -122,10 +122,10 @@ export class StreamEngine {
    * window has room (the common case); otherwise a promise that settles once it has. The result is the
    * logical offset, or with `withAck` the {@link RecordAcknowledgment} that `ingestRecord` returns.
    */
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: true, sizes?: readonly number[]): Admitted<RecordAcknowledgment>;
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: false, sizes?: readonly number[]): Admitted<number>;
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): Admitted<number | RecordAcknowledgment>;
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): Admitted<number | RecordAcknowledgment> {
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: true, sizes?: BatchSizes): Admitted<RecordAcknowledgment>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: false, sizes?: BatchSizes): Admitted<number>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment> {
     this.#assertAccepting();
     if (bytes > MAX_MESSAGE_BYTES) {
       throw new NonRetriableException(`A request of ${bytes} bytes exceeds the service's limit of ${MAX_MESSAGE_BYTES} bytes (10 MiB): split the batch`);
@@ -141,7 +141,7 @@ export class StreamEngine {
     });
   }
 
-  #admit(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: readonly number[]): number | RecordAcknowledgment {
+  #admit(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): number | RecordAcknowledgment {
     const offset = this.#ledger.nextOffset;
     const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
     this.#ledger.add(payload, recordCount, bytes, sizes, ack, performance.now());

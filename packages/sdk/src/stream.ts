@@ -200,8 +200,7 @@ export class ZerobusStream {
 
   /** @internal Re-ingests already-encoded entries (used by `recreateStream`). */
   async _ingestEncoded(batch: readonly Buffer[], asBatch: boolean): Promise<void> {
-    const sizes = batch.map((record) => record.length);
-    const bytes = sizes.reduce((sum, size) => sum + size, 0);
+    const { sizes, bytes } = measureWireRecords(batch);
     await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, bytes, false, sizes);
   }
 

@@ -30,13 +30,14 @@ function buildPrefix(length: number): string {
 }
 
 /**
- * Whether `records[from..to)` are all strings of ASCII text, given each record's UTF-8 size: a string is
- * ASCII exactly when its UTF-8 size equals its length, since any other character takes two bytes or more.
+ * Whether `records[from..to)` are all strings of ASCII text, given each record's UTF-8 size (`"length"`:
+ * each is its length): a string is ASCII exactly when its UTF-8 size equals its length, since any other
+ * character takes two bytes or more.
  */
-export function isAsciiText(records: readonly unknown[], sizes: readonly number[], from: number, to: number): records is readonly string[] {
+export function isAsciiText(records: readonly unknown[], sizes: readonly number[] | "length", from: number, to: number): records is readonly string[] {
   for (let i = from; i < to; i++) {
     const record = records[i];
-    if (typeof record !== "string" || record.length !== sizes[i]) return false;
+    if (typeof record !== "string" || (sizes !== "length" && record.length !== sizes[i])) return false;
   }
   return true;
 }

@@ -4,12 +4,12 @@
  * Why: every request is encoded into a fresh buffer outside the JS heap, and grpc-js copies it once more to
  * frame it. At a few hundred MB/s those buffers are freed only when the garbage collector next finds their
  * small JS handles dead, so tens of MB of dead buffers sat in RSS between collections. Requests of
- * 16 KiB or more now come from a small free list (by power-of-two size) that the transport refills when a
+ * 4 KiB or more now come from a small free list (by power-of-two size) that the transport refills when a
  * write completes; smaller ones use Node's shared slab, which is cheap already.
  */
 
 /** Below this, `Buffer.allocUnsafe` carves requests out of Node's shared 8 KiB slab. */
-const MIN_POOLED_BYTES = 16 * 1024;
+const MIN_POOLED_BYTES = 4 * 1024;
 /** Requests above this are rare enough (and big enough) to be left to the allocator. */
 const MAX_POOLED_BYTES = 4 * 1024 * 1024;
 /** Free memory kept for reuse, across all sizes. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeRequest, wire } from "../test-support/wire-schema.js";
-import { WIRE_RECORD_TYPE, encodeBatchRequest, encodeCreateStreamRequest, encodeRecordRequest, measureWireRecords } from "./request-encoder.js";
+import { WIRE_RECORD_TYPE, encodeBatchRequest, encodeCreateStreamRequest, encodeRecordRequest, measureWireRecords, SIZE_IS_LENGTH } from "./request-encoder.js";
 import { decodeStreamResponse } from "./response-decoder.js";
 
 describe("request encoder, checked against the .proto schema", () => {
@@ -50,7 +50,7 @@ describe("JSON batches", () => {
 
   it("writes ASCII records in one piece, exactly as record-by-record encoding would", () => {
     const { sizes, bytes } = measureWireRecords(ascii);
-    assert.deepEqual(sizes, ascii.map((r) => r.length));
+    assert.equal(sizes, SIZE_IS_LENGTH, "ASCII text needs no size array");
     assert.equal(bytes, ascii.reduce((a, r) => a + r.length, 0));
     const fast = encodeBatchRequest(7, WIRE_RECORD_TYPE.JSON, ascii, 0, ascii.length, sizes);
     const slow = encodeBatchRequest(7, WIRE_RECORD_TYPE.JSON, ascii.map((r) => Buffer.from(r)));
@@ -66,6 +66,12 @@ describe("JSON batches", () => {
     const decoded = decodeRequest(encodeBatchRequest(1, WIRE_RECORD_TYPE.JSON, records, 0, records.length, sizes));
     // A lone surrogate has no UTF-8 form: it goes out as U+FFFD, as Buffer.from writes it.
     assert.deepEqual(decoded.ingestRecordBatch?.jsonBatch?.records, records.map((r) => Buffer.from(r).toString()));
+  });
+
+  it("measures bytes without a size array, and encodes them the same with or without one", () => {
+    const records = [Buffer.from("a"), new Uint8Array(300), Buffer.alloc(0)];
+    assert.deepEqual(measureWireRecords(records), { sizes: SIZE_IS_LENGTH, bytes: 301 });
+    assert.deepEqual(encodeBatchRequest(3, WIRE_RECORD_TYPE.PROTO, records, 0, 3, SIZE_IS_LENGTH), encodeBatchRequest(3, WIRE_RECORD_TYPE.PROTO, records, 0, 3, [1, 300, 0]));
   });
 
   it("writes a sub-range, and Latin-1 characters (one byte in a JS string, two in UTF-8) as UTF-8", () => {

@@ -32,9 +32,15 @@ const lenFieldSize = (field: number, bodySize: number): number =>
 export const wireRecordBytes = (record: WireRecord): number =>
   typeof record === "string" ? Buffer.byteLength(record, "utf8") : record.length;
 
-/** The encoded size of each record of a batch, and their sum. */
-export interface RecordSizes {
-  readonly sizes: number[];
+/** Says that every record of a batch is as long on the wire as its `.length`: bytes, or ASCII text. */
+export const SIZE_IS_LENGTH = "length";
+
+/** The encoded size of each record of a batch, or {@link SIZE_IS_LENGTH} (which needs no array per batch). */
+export type BatchSizes = readonly number[] | typeof SIZE_IS_LENGTH;
+
+/** What {@link measureWireRecords} found: the size of each record, and their sum. */
+export interface MeasuredBatch {
+  readonly sizes: BatchSizes;
   readonly bytes: number;
 }
 
@@ -42,17 +48,18 @@ export interface RecordSizes {
  * Measures the records of a batch. Text is measured in one native call for the whole batch when it is
  * ASCII (UTF-8 size equal to the length, the common case), not one call per record.
  */
-export function measureWireRecords(records: readonly WireRecord[]): RecordSizes {
-  const sizes = new Array<number>(records.length);
+export function measureWireRecords(records: readonly WireRecord[]): MeasuredBatch {
   let chars = 0;
-  let allText = true;
+  let text = 0;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
-    if (typeof record !== "string") allText = false;
-    sizes[i] = record.length;
+    if (typeof record === "string") text++;
     chars += record.length;
   }
-  if (allText && Buffer.byteLength(records.join(""), "utf8") === chars) return { sizes, bytes: chars };
+  if (text === 0 || (text === records.length && Buffer.byteLength(records.join(""), "utf8") === chars)) {
+    return { sizes: SIZE_IS_LENGTH, bytes: chars };
+  }
+  const sizes = new Array<number>(records.length);
   let bytes = 0;
   for (let i = 0; i < records.length; i++) bytes += sizes[i] = wireRecordBytes(records[i]!);
   return { sizes, bytes };
@@ -108,8 +115,8 @@ export function encodeRecordRequest(offsetId: number, recordType: WireRecordType
 
 /**
  * Encodes `EphemeralStreamRequest{ ingest_record_batch: { offset_id, proto_encoded_batch | json_batch } }`
- * holding `records[from..to)`; one offset covers the whole batch. `sizes[i]`, when given, is the encoded
- * size of `records[i]` (measured once at ingest: for JSON text that is a full scan of the string).
+ * holding `records[from..to)`; one offset covers the whole batch. `sizes`, when given, is what
+ * {@link measureWireRecords} found at ingest (measuring JSON text is a full scan of the string).
  */
 export function encodeBatchRequest(
   offsetId: number,
@@ -117,11 +124,12 @@ export function encodeBatchRequest(
   records: readonly WireRecord[],
   from = 0,
   to = records.length,
-  sizes?: readonly number[],
+  sizes?: BatchSizes,
 ): Buffer {
-  const measured = sizes ?? records.map(wireRecordBytes);
+  const measured = sizes ?? measureWireRecords(records).sizes;
   let listSize = 0;
-  for (let i = from; i < to; i++) listSize += lenFieldSize(1, measured[i]!);
+  if (measured === SIZE_IS_LENGTH) for (let i = from; i < to; i++) listSize += lenFieldSize(1, records[i]!.length);
+  else for (let i = from; i < to; i++) listSize += lenFieldSize(1, measured[i]!);
   const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), listSize);
   const buf = allocRequestBuffer(lenFieldSize(3, bodySize));
   let pos = writeLenHeader(buf, 0, 3, bodySize);
@@ -130,6 +138,8 @@ export function encodeBatchRequest(
   pos = writeLenHeader(buf, pos, payloadField(recordType), listSize);
   if (recordType === WIRE_RECORD_TYPE.JSON && isAsciiText(records, measured, from, to)) {
     writeAsciiRecordList(buf, pos, records, from, to);
+  } else if (measured === SIZE_IS_LENGTH) {
+    for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, records[i]!.length);
   } else {
     for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, measured[i]!);
   }
