@@ -9,10 +9,14 @@
  * preallocated slots cost the collector nothing per record.
  */
 import type { RecordAcknowledgment } from "./acknowledgment.js";
-import type { BatchSizes, WireRecord } from "./wire/request-encoder.js";
+import type { FramedBatch } from "./wire/framed-batch.js";
+import type { WireRecord } from "./wire/request-encoder.js";
 
-/** What an entry carries: one record, or the records of a batch call. */
-export type EntryPayload = WireRecord | readonly WireRecord[];
+/**
+ * What an entry carries: one record (coalescible with its neighbours), a batch call of one record (sent
+ * alone, as a single-record request), or a batch call's records framed at ingest.
+ */
+export type EntryPayload = WireRecord | readonly [WireRecord] | FramedBatch;
 
 const INITIAL_CAPACITY = 1024;
 
@@ -54,7 +58,6 @@ export class NumberRing {
 /** The entries of the ledger, oldest first; `i` below is a position counted from the oldest. */
 export class LedgerColumns {
   #payloads = new Array<EntryPayload | undefined>(INITIAL_CAPACITY);
-  #sizes = new Array<BatchSizes | undefined>(INITIAL_CAPACITY);
   #acks = new Array<RecordAcknowledgment | undefined>(INITIAL_CAPACITY);
   #counts = new Float64Array(INITIAL_CAPACITY);
   #bytes = new Float64Array(INITIAL_CAPACITY);
@@ -68,11 +71,10 @@ export class LedgerColumns {
   }
 
   /** Appends an entry (see `LedgerEntry` for what each field means). */
-  push(payload: EntryPayload, recordCount: number, bytes: number, sizes: BatchSizes | undefined, ack: RecordAcknowledgment | undefined, ingestedAt: number): void {
+  push(payload: EntryPayload, recordCount: number, bytes: number, ack: RecordAcknowledgment | undefined, ingestedAt: number): void {
     if (this.#length === this.#payloads.length) this.#grow();
     const slot = this.#slot(this.#length++);
     this.#payloads[slot] = payload;
-    this.#sizes[slot] = sizes;
     this.#acks[slot] = ack;
     this.#counts[slot] = recordCount;
     this.#bytes[slot] = bytes;
@@ -83,7 +85,6 @@ export class LedgerColumns {
   shift(): void {
     const slot = this.#head;
     this.#payloads[slot] = undefined;
-    this.#sizes[slot] = undefined;
     this.#acks[slot] = undefined;
     this.#head = (slot + 1) & (this.#payloads.length - 1);
     this.#length--;
@@ -92,7 +93,6 @@ export class LedgerColumns {
   /** Drops every entry. */
   clear(): void {
     this.#payloads.fill(undefined);
-    this.#sizes.fill(undefined);
     this.#acks.fill(undefined);
     this.#head = 0;
     this.#length = 0;
@@ -100,10 +100,6 @@ export class LedgerColumns {
 
   payload(i: number): EntryPayload {
     return this.#payloads[this.#slot(i)]!;
-  }
-
-  sizes(i: number): BatchSizes | undefined {
-    return this.#sizes[this.#slot(i)];
   }
 
   ack(i: number): RecordAcknowledgment | undefined {
@@ -130,7 +126,6 @@ export class LedgerColumns {
   #grow(): void {
     const [head, length] = [this.#head, this.#length];
     this.#payloads = grown(this.#payloads, head, length, (n) => new Array<EntryPayload | undefined>(n));
-    this.#sizes = grown(this.#sizes, head, length, (n) => new Array<BatchSizes | undefined>(n));
     this.#acks = grown(this.#acks, head, length, (n) => new Array<RecordAcknowledgment | undefined>(n));
     this.#counts = grown(this.#counts, head, length, (n) => new Float64Array(n));
     this.#bytes = grown(this.#bytes, head, length, (n) => new Float64Array(n));

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { PendingLedger } from "./pending-ledger.js";
 
 /** Adds an entry whose payload and ingest time are its offset, so the visitor can tell entries apart. */
-const add = (ledger: PendingLedger, offset: number, recordCount = 1): number => ledger.add(new Uint8Array([offset]), recordCount, 1, undefined, undefined, offset);
+const add = (ledger: PendingLedger, offset: number, recordCount = 1): number => ledger.add(new Uint8Array([offset]), recordCount, 1, undefined, offset);
 
 describe("PendingLedger", () => {
   it("assigns physical offsets per request and releases entries on cumulative acks", () => {
@@ -15,7 +15,7 @@ describe("PendingLedger", () => {
     assert.equal(ledger.markSent(1), 2);
     assert.equal(ledger.unsentCount, 1);
     const released: number[] = [];
-    const range = ledger.acknowledge(1, (_ack, _records, _bytes, ingestedAt) => released.push(ingestedAt));
+    const range = ledger.acknowledge(1, (_payload, _ack, _records, _bytes, ingestedAt) => released.push(ingestedAt));
     assert.deepEqual(released, [0, 1, 2]);
     assert.deepEqual(range, { firstOffset: 0, lastOffset: 2, records: 12 });
     assert.equal(ledger.recordCount, 2);
@@ -63,9 +63,9 @@ describe("PendingLedger", () => {
     for (let i = 0; i < 10_000; i++) {
       add(ledger, i);
       ledger.markSent(1);
-      if (i % 7 === 6) ledger.acknowledge(ledger.nextPhysicalOffset - 1, (_ack, _records, _bytes, at) => assert.equal(at, acked++));
+      if (i % 7 === 6) ledger.acknowledge(ledger.nextPhysicalOffset - 1, (_payload, _ack, _records, _bytes, at) => assert.equal(at, acked++));
     }
-    ledger.acknowledge(ledger.nextPhysicalOffset - 1, (_ack, _records, _bytes, at) => assert.equal(at, acked++));
+    ledger.acknowledge(ledger.nextPhysicalOffset - 1, (_payload, _ack, _records, _bytes, at) => assert.equal(at, acked++));
     assert.equal(acked, 10_000);
   });
 
@@ -81,7 +81,7 @@ describe("PendingLedger", () => {
       const upTo = ledger.nextPhysicalOffset - 1;
       const keep = round % 3 === 0 ? 0 : 1; // sometimes leave the newest request unacknowledged
       if (ledger.unackedRequests > keep) {
-        ledger.acknowledge(upTo - keep, (_ack, _records, _bytes, at) => assert.equal(at, acked++));
+        ledger.acknowledge(upTo - keep, (_payload, _ack, _records, _bytes, at) => assert.equal(at, acked++));
       }
       assert.equal(ledger.entryCount, next - acked);
       assert.deepEqual(ledger.snapshot().map((e) => e.offset), Array.from({ length: next - acked }, (_, i) => acked + i));

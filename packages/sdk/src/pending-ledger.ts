@@ -14,13 +14,12 @@
  */
 import type { RecordAcknowledgment } from "./acknowledgment.js";
 import { LedgerColumns, NumberRing, type EntryPayload } from "./ledger-columns.js";
-import type { BatchSizes } from "./wire/request-encoder.js";
 
 /** One ingest call waiting for its acknowledgment, as handed out by {@link PendingLedger.snapshot}. */
 export interface LedgerEntry {
   /** Logical offset: one per call, stable for the life of the stream. */
   readonly offset: number;
-  /** The encoded record, or the records of a batch call. */
+  /** The encoded record, or the records of a batch call (see `EntryPayload`). */
   readonly payload: EntryPayload;
   /** Records in the entry (1 for a single record). */
   readonly recordCount: number;
@@ -28,8 +27,6 @@ export interface LedgerEntry {
   readonly bytes: number;
   /** When the entry was admitted (`performance.now()`): the start of its ack latency. */
   readonly ingestedAt: number;
-  /** For a batch call: the size of each record as measured at ingest (so the encoder need not measure again). */
-  readonly sizes: BatchSizes | undefined;
   /** The handle returned by `ingestRecord`, if any: resolved on ack, rejected on failure. */
   readonly ack: RecordAcknowledgment | undefined;
 }
@@ -42,7 +39,13 @@ export interface AckedRange {
 }
 
 /** Told about each entry an ack releases, oldest first. */
-export type ReleasedEntryVisitor = (ack: RecordAcknowledgment | undefined, recordCount: number, bytes: number, ingestedAt: number) => void;
+export type ReleasedEntryVisitor = (
+  payload: EntryPayload,
+  ack: RecordAcknowledgment | undefined,
+  recordCount: number,
+  bytes: number,
+  ingestedAt: number,
+) => void;
 
 /** See the module comment. */
 export class PendingLedger {
@@ -86,9 +89,9 @@ export class PendingLedger {
   }
 
   /** Adds a new entry at the end and returns its logical offset. */
-  add(payload: EntryPayload, recordCount: number, bytes: number, sizes: BatchSizes | undefined, ack: RecordAcknowledgment | undefined, ingestedAt: number): number {
+  add(payload: EntryPayload, recordCount: number, bytes: number, ack: RecordAcknowledgment | undefined, ingestedAt: number): number {
     const offset = this.nextOffset;
-    this.#entries.push(payload, recordCount, bytes, sizes, ack, ingestedAt);
+    this.#entries.push(payload, recordCount, bytes, ack, ingestedAt);
     this.#records += recordCount;
     return offset;
   }
@@ -101,11 +104,6 @@ export class PendingLedger {
   /** The encoded size of the `i`-th entry not yet sent. */
   unsentBytes(i: number): number {
     return this.#entries.bytes(this.#sentEntries + i);
-  }
-
-  /** The per-record sizes of the `i`-th entry not yet sent, if it is a batch. */
-  unsentSizes(i: number): BatchSizes | undefined {
-    return this.#entries.sizes(this.#sentEntries + i);
   }
 
   /** Records that the next `entries` unsent entries went out as one request; returns its physical offset. */
@@ -137,7 +135,7 @@ export class PendingLedger {
       for (let i = 0; i < entriesInRequest; i++, released++) {
         const recordCount = entries.recordCount(0);
         records += recordCount;
-        onEntry(entries.ack(0), recordCount, entries.bytes(0), entries.ingestedAt(0));
+        onEntry(entries.payload(0), entries.ack(0), recordCount, entries.bytes(0), entries.ingestedAt(0));
         entries.shift();
       }
     }
@@ -174,7 +172,6 @@ export class PendingLedger {
         recordCount: entries.recordCount(i),
         bytes: entries.bytes(i),
         ingestedAt: entries.ingestedAt(i),
-        sizes: entries.sizes(i),
         ack: entries.ack(i),
       };
     }

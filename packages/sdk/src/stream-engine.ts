@@ -24,7 +24,17 @@ import { MAX_MESSAGE_BYTES, type ResolvedStreamOptions } from "./options.js";
 import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pending-ledger.js";
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
-import { encodeBatchRequest, encodeRecordRequest, type BatchSizes, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
+import { FramedBatch } from "./wire/framed-batch.js";
+import {
+  encodeBatchBody,
+  encodeBatchRequest,
+  encodeFramedBatchRequest,
+  encodeRecordRequest,
+  measureWireRecords,
+  type BatchSizes,
+  type WireRecord,
+  type WireRecordType,
+} from "./wire/request-encoder.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 import type { EntryPayload } from "./ledger-columns.js";
@@ -41,6 +51,9 @@ export interface StreamEngineConfig {
   /** Called once when the stream ends (closed or failed), e.g. to stop exporting its metrics. */
   onEnded?: (() => void) | undefined;
 }
+
+/** What `ingest` takes: one record, or the records of a batch call (measured by `measureWireRecords`). */
+export type IngestedRecords = WireRecord | readonly WireRecord[];
 
 /** What `ingest` gives back: at once when the window had room, else once it has. */
 export type Admitted<T> = T | Promise<T>;
@@ -122,29 +135,35 @@ export class StreamEngine {
    * window has room (the common case); otherwise a promise that settles once it has. The result is the
    * logical offset, or with `withAck` the {@link RecordAcknowledgment} that `ingestRecord` returns.
    */
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: true, sizes?: BatchSizes): Admitted<RecordAcknowledgment>;
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: false, sizes?: BatchSizes): Admitted<number>;
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment>;
-  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment> {
+  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: true, sizes?: BatchSizes): Admitted<RecordAcknowledgment>;
+  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: false, sizes?: BatchSizes): Admitted<number>;
+  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment>;
+  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment> {
     this.#assertAccepting();
     if (bytes > MAX_MESSAGE_BYTES) {
       throw new NonRetriableException(`A request of ${bytes} bytes exceeds the service's limit of ${MAX_MESSAGE_BYTES} bytes (10 MiB): split the batch`);
     }
-    if (this.#window.tryAcquire(recordCount)) return this.#admit(payload, recordCount, bytes, withAck, sizes);
+    if (this.#window.tryAcquire(recordCount)) return this.#admit(records, recordCount, bytes, withAck, sizes);
     return this.#window.acquire(recordCount).then(() => {
       if (this.#closing || isTerminal(this.#state)) {
         // Admitted after close() began: the close's flush does not cover it, so refuse it rather than drop it.
         this.#window.release(recordCount);
         throw this.#lastError && this.#state === StreamState.FAILED ? this.#lastError : closedError();
       }
-      return this.#admit(payload, recordCount, bytes, withAck, sizes);
+      return this.#admit(records, recordCount, bytes, withAck, sizes);
     });
   }
 
-  #admit(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): number | RecordAcknowledgment {
+  #admit(records: IngestedRecords, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): number | RecordAcknowledgment {
+    // A batch is framed once, now, and kept that way until its ack (see wire/framed-batch.ts).
+    const payload: EntryPayload = isSingleRecord(records)
+      ? records
+      : records.length === 1
+        ? [records[0]!]
+        : encodeBatchBody(records, sizes ?? measureWireRecords(records).sizes);
     const offset = this.#ledger.nextOffset;
     const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
-    this.#ledger.add(payload, recordCount, bytes, sizes, ack, performance.now());
+    this.#ledger.add(payload, recordCount, bytes, ack, performance.now());
     this.metrics.onIngested(recordCount, bytes);
     this.#schedulePump();
     return ack ?? offset;
@@ -279,9 +298,18 @@ export class StreamEngine {
   #pump(): void {
     const connection = this.#connection;
     if (!connection || this.#paused || this.#waitingForDrain) return;
-    while (this.#ledger.unsentCount > 0) {
-      const request = this.#nextRequest();
-      if (!connection.call.write(request, () => releaseRequestBuffer(request))) {
+    const ledger = this.#ledger;
+    while (ledger.unsentCount > 0) {
+      const first = ledger.unsentPayload(0);
+      let more: boolean;
+      if (first instanceof FramedBatch) {
+        // A view of memory the batch keeps until its ack (and may be re-sent from): not released on write.
+        more = connection.call.write(encodeFramedBatchRequest(ledger.markSent(1), this.#config.wireRecordType, first));
+      } else {
+        const request = this.#nextRequest(first);
+        more = connection.call.write(request, () => releaseRequestBuffer(request));
+      }
+      if (!more) {
         this.#waitingForDrain = true;
         connection.call.onDrain(() => {
           if (connection !== this.#connection) return;
@@ -294,17 +322,17 @@ export class StreamEngine {
     this.#armAckTimer();
   }
 
-  /** Encodes the next request from the unsent entries and marks them sent. */
-  #nextRequest(): Buffer {
+  /**
+   * Encodes the next request from the unsent entries, starting with `first` (not a framed batch), and marks
+   * them sent. The request is the engine's own memory, reusable once written.
+   */
+  #nextRequest(first: WireRecord | readonly [WireRecord]): Buffer {
     const ledger = this.#ledger;
     const type = this.#config.wireRecordType;
-    const first = ledger.unsentPayload(0);
     if (!isSingleRecord(first)) {
-      // A batch call is its own request; a one-record batch goes out as a single record, as official clients do.
-      const [bytes, sizes] = [ledger.unsentBytes(0), ledger.unsentSizes(0)];
-      const physical = ledger.markSent(1);
-      if (first.length === 1) return encodeRecordRequest(physical, type, first[0]!, bytes);
-      return encodeBatchRequest(physical, type, first, 0, first.length, sizes);
+      // A one-record batch call goes out alone, as a single-record request, as official clients do.
+      const bytes = ledger.unsentBytes(0);
+      return encodeRecordRequest(ledger.markSent(1), type, first[0], bytes);
     }
     const count = this.#coalescibleCount();
     if (count === 1) {
@@ -366,7 +394,8 @@ export class StreamEngine {
     if (this.#paused && this.#ledger.unackedRequests === 0) this.#rotate(connection);
   }
 
-  readonly #onReleased: ReleasedEntryVisitor = (ack, recordCount, bytes, ingestedAt) => {
+  readonly #onReleased: ReleasedEntryVisitor = (payload, ack, recordCount, bytes, ingestedAt) => {
+    if (payload instanceof FramedBatch) releaseRequestBuffer(payload.memory);
     ack?._resolve();
     this.metrics.onAcked(recordCount, bytes, this.#ackTime - ingestedAt);
   };
@@ -479,6 +508,6 @@ export class StreamEngine {
 }
 
 
-function isSingleRecord(payload: EntryPayload): payload is WireRecord {
+function isSingleRecord(payload: EntryPayload | IngestedRecords): payload is WireRecord {
   return typeof payload === "string" || payload instanceof Uint8Array;
 }

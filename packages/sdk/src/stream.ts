@@ -15,6 +15,8 @@ import { abortable, type WaitOptions } from "./node-streams/abortable.js";
 import { ingestAll, type IngestAllOptions } from "./node-streams/ingest-all.js";
 import type { IngestSummary } from "./node-streams/record-sink.js";
 import { createRecordWritable, type RecordWritable, type RecordWritableOptions } from "./node-streams/record-writable.js";
+import type { EntryPayload } from "./ledger-columns.js";
+import { FramedBatch } from "./wire/framed-batch.js";
 import { measureWireRecords, wireRecordBytes } from "./wire/request-encoder.js";
 
 /** What the SDK keeps about a stream so that `recreateStream` can build an identical one. */
@@ -34,6 +36,13 @@ const toBuffer = (record: EncodedRecord): Buffer =>
       : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
 
 const toBigInt = (offset: number): bigint => BigInt(offset);
+
+/** The records of a ledger entry, as bytes of their own. */
+function payloadRecords(payload: EntryPayload): Buffer[] {
+  if (payload instanceof FramedBatch) return payload.records();
+  if (typeof payload === "string" || payload instanceof Uint8Array) return [toBuffer(payload)];
+  return payload.map(toBuffer);
+}
 
 function toOffset(offset: unknown): number {
   if (typeof offset === "bigint" && offset >= 0n && offset <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(offset);
@@ -184,18 +193,13 @@ export class ZerobusStream {
    */
   getUnackedRecords(): Buffer[] {
     const records: Buffer[] = [];
-    for (const entry of this.#engine.unackedEntries()) {
-      if (typeof entry.payload === "string" || entry.payload instanceof Uint8Array) records.push(toBuffer(entry.payload));
-      else for (const record of entry.payload) records.push(toBuffer(record));
-    }
+    for (const entry of this.#engine.unackedEntries()) records.push(...payloadRecords(entry.payload));
     return records;
   }
 
   /** Like {@link ZerobusStream.getUnackedRecords}, grouped as they were ingested (one array per call). */
   getUnackedBatches(): Buffer[][] {
-    return this.#engine.unackedEntries().map((entry) =>
-      typeof entry.payload === "string" || entry.payload instanceof Uint8Array ? [toBuffer(entry.payload)] : entry.payload.map(toBuffer),
-    );
+    return this.#engine.unackedEntries().map((entry) => payloadRecords(entry.payload));
   }
 
   /** @internal Re-ingests already-encoded entries (used by `recreateStream`). */

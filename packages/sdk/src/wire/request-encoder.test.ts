@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeRequest, wire } from "../test-support/wire-schema.js";
-import { WIRE_RECORD_TYPE, encodeBatchRequest, encodeCreateStreamRequest, encodeRecordRequest, measureWireRecords, SIZE_IS_LENGTH } from "./request-encoder.js";
+import {
+  WIRE_RECORD_TYPE,
+  encodeBatchBody,
+  encodeBatchRequest,
+  encodeCreateStreamRequest,
+  encodeFramedBatchRequest,
+  encodeRecordRequest,
+  measureWireRecords,
+  SIZE_IS_LENGTH,
+} from "./request-encoder.js";
 import { decodeStreamResponse } from "./response-decoder.js";
 
 describe("request encoder, checked against the .proto schema", () => {
@@ -81,6 +90,33 @@ describe("JSON batches", () => {
     assert.deepEqual(decoded.ingestRecordBatch?.jsonBatch?.records, ["\u00e9\u00ff", "cd"]);
     const asciiOnly = decodeRequest(encodeBatchRequest(0, WIRE_RECORD_TYPE.JSON, records, 2, 4, sizes));
     assert.deepEqual(asciiOnly.ingestRecordBatch?.jsonBatch?.records, ["cd", "ef"]);
+  });
+});
+
+describe("batches framed at ingest", () => {
+  const cases = {
+    "ASCII JSON": { type: WIRE_RECORD_TYPE.JSON, records: ["{}", '{"a":1}', "x".repeat(300)] },
+    "non-ASCII JSON": { type: WIRE_RECORD_TYPE.JSON, records: ['{"a":"é"}', '{"b":"日本"}', "plain"] },
+    "protobuf bytes": { type: WIRE_RECORD_TYPE.PROTO, records: [Buffer.from([1, 2]), Buffer.alloc(0), Buffer.alloc(200, 9)] },
+  };
+  for (const [name, { type, records }] of Object.entries(cases)) {
+    it(`${name}: the same bytes as encoding at send time, at any offset, sent again and again`, () => {
+      const { sizes } = measureWireRecords(records);
+      const batch = encodeBatchBody(records, sizes);
+      assert.equal(batch.recordCount, records.length);
+      // Offsets whose varints take 1, 2 and 6 bytes, then a small one again: the envelope shrinks and grows.
+      for (const offset of [0, 127, 128, 2 ** 40, 5]) {
+        assert.deepEqual(encodeFramedBatchRequest(offset, type, batch), encodeBatchRequest(offset, type, records, 0, records.length, sizes));
+      }
+      assert.deepEqual(batch.records(), records.map((r) => Buffer.from(r)));
+    });
+  }
+
+  it("hands back copies of the records, not views of memory that is reused after the ack", () => {
+    const batch = encodeBatchBody(["abc", "def"], SIZE_IS_LENGTH);
+    const copies = batch.records();
+    batch.memory.fill(0);
+    assert.deepEqual(copies.map(String), ["abc", "def"]);
   });
 });
 

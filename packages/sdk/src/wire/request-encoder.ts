@@ -7,6 +7,7 @@
  * fields; both are length-delimited, so the bytes written are the same apart from the field number.
  */
 import { isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
+import { ENVELOPE_ROOM, FramedBatch } from "./framed-batch.js";
 import { allocRequestBuffer } from "./request-buffers.js";
 import { varintSize, writeVarint } from "./varint.js";
 
@@ -127,21 +128,60 @@ export function encodeBatchRequest(
   sizes?: BatchSizes,
 ): Buffer {
   const measured = sizes ?? measureWireRecords(records).sizes;
-  let listSize = 0;
-  if (measured === SIZE_IS_LENGTH) for (let i = from; i < to; i++) listSize += lenFieldSize(1, records[i]!.length);
-  else for (let i = from; i < to; i++) listSize += lenFieldSize(1, measured[i]!);
+  const listSize = recordListSize(records, from, to, measured);
+  const buf = allocRequestBuffer(batchEnvelopeSize(offsetId, listSize) + listSize);
+  const pos = writeBatchEnvelope(buf, 0, offsetId, recordType, listSize);
+  writeRecordList(buf, pos, records, from, to, measured);
+  return buf;
+}
+
+/** Encodes a batch call's records once, at ingest, as a {@link FramedBatch} (see there). */
+export function encodeBatchBody(records: readonly WireRecord[], sizes: BatchSizes): FramedBatch {
+  const listSize = recordListSize(records, 0, records.length, sizes);
+  const memory = allocRequestBuffer(ENVELOPE_ROOM + listSize);
+  writeRecordList(memory, ENVELOPE_ROOM, records, 0, records.length, sizes);
+  return new FramedBatch(memory, records.length);
+}
+
+/**
+ * The request for a {@link FramedBatch} at physical offset `offsetId`: the envelope is written into the room
+ * in front of the list and a view of the batch's memory is returned (valid until the batch is re-sent).
+ */
+export function encodeFramedBatchRequest(offsetId: number, recordType: WireRecordType, batch: FramedBatch): Buffer {
+  const listSize = batch.listSize;
+  const start = ENVELOPE_ROOM - batchEnvelopeSize(offsetId, listSize);
+  writeBatchEnvelope(batch.memory, start, offsetId, recordType, listSize);
+  return batch.memory.subarray(start);
+}
+
+/** Bytes of the batch envelope in front of a list of `listSize` bytes (the list's tag is one byte). */
+function batchEnvelopeSize(offsetId: number, listSize: number): number {
+  const bodySize = 1 + varintSize(offsetId) + lenFieldSize(2, listSize);
+  return lenFieldSize(3, bodySize) - listSize;
+}
+
+function writeBatchEnvelope(buf: Buffer, pos: number, offsetId: number, recordType: WireRecordType, listSize: number): number {
   const bodySize = 1 + varintSize(offsetId) + lenFieldSize(payloadField(recordType), listSize);
-  const buf = allocRequestBuffer(lenFieldSize(3, bodySize));
-  let pos = writeLenHeader(buf, 0, 3, bodySize);
+  pos = writeLenHeader(buf, pos, 3, bodySize);
   pos = writeVarint(buf, pos, tag(1, VARINT));
   pos = writeVarint(buf, pos, offsetId);
-  pos = writeLenHeader(buf, pos, payloadField(recordType), listSize);
-  if (recordType === WIRE_RECORD_TYPE.JSON && isAsciiText(records, measured, from, to)) {
-    writeAsciiRecordList(buf, pos, records, from, to);
-  } else if (measured === SIZE_IS_LENGTH) {
+  return writeLenHeader(buf, pos, payloadField(recordType), listSize);
+}
+
+/** Size of the `repeated records = 1` list holding `records[from..to)`. */
+function recordListSize(records: readonly WireRecord[], from: number, to: number, sizes: BatchSizes): number {
+  let size = 0;
+  if (sizes === SIZE_IS_LENGTH) for (let i = from; i < to; i++) size += lenFieldSize(1, records[i]!.length);
+  else for (let i = from; i < to; i++) size += lenFieldSize(1, sizes[i]!);
+  return size;
+}
+
+function writeRecordList(buf: Buffer, pos: number, records: readonly WireRecord[], from: number, to: number, sizes: BatchSizes): number {
+  if (isAsciiText(records, sizes, from, to)) return writeAsciiRecordList(buf, pos, records, from, to);
+  if (sizes === SIZE_IS_LENGTH) {
     for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, records[i]!.length);
   } else {
-    for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, measured[i]!);
+    for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, sizes[i]!);
   }
-  return buf;
+  return pos;
 }
