@@ -25,16 +25,7 @@ import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pe
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
 import { FramedBatch } from "./wire/framed-batch.js";
-import {
-  encodeBatchBody,
-  encodeBatchRequest,
-  encodeFramedBatchRequest,
-  encodeRecordRequest,
-  measureWireRecords,
-  type BatchSizes,
-  type WireRecord,
-  type WireRecordType,
-} from "./wire/request-encoder.js";
+import { encodeBatchRequest, encodeFramedBatchRequest, encodeRecordRequest, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 import type { EntryPayload } from "./ledger-columns.js";
@@ -51,9 +42,6 @@ export interface StreamEngineConfig {
   /** Called once when the stream ends (closed or failed), e.g. to stop exporting its metrics. */
   onEnded?: (() => void) | undefined;
 }
-
-/** What `ingest` takes: one record, or the records of a batch call (measured by `measureWireRecords`). */
-export type IngestedRecords = WireRecord | readonly WireRecord[];
 
 /** What `ingest` gives back: at once when the window had room, else once it has. */
 export type Admitted<T> = T | Promise<T>;
@@ -135,32 +123,26 @@ export class StreamEngine {
    * window has room (the common case); otherwise a promise that settles once it has. The result is the
    * logical offset, or with `withAck` the {@link RecordAcknowledgment} that `ingestRecord` returns.
    */
-  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: true, sizes?: BatchSizes): Admitted<RecordAcknowledgment>;
-  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: false, sizes?: BatchSizes): Admitted<number>;
-  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment>;
-  ingest(records: IngestedRecords, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): Admitted<number | RecordAcknowledgment> {
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: true): Admitted<RecordAcknowledgment>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: false): Admitted<number>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean): Admitted<number | RecordAcknowledgment>;
+  ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean): Admitted<number | RecordAcknowledgment> {
     this.#assertAccepting();
     if (bytes > MAX_MESSAGE_BYTES) {
       throw new NonRetriableException(`A request of ${bytes} bytes exceeds the service's limit of ${MAX_MESSAGE_BYTES} bytes (10 MiB): split the batch`);
     }
-    if (this.#window.tryAcquire(recordCount)) return this.#admit(records, recordCount, bytes, withAck, sizes);
+    if (this.#window.tryAcquire(recordCount)) return this.#admit(payload, recordCount, bytes, withAck);
     return this.#window.acquire(recordCount).then(() => {
       if (this.#closing || isTerminal(this.#state)) {
         // Admitted after close() began: the close's flush does not cover it, so refuse it rather than drop it.
         this.#window.release(recordCount);
         throw this.#lastError && this.#state === StreamState.FAILED ? this.#lastError : closedError();
       }
-      return this.#admit(records, recordCount, bytes, withAck, sizes);
+      return this.#admit(payload, recordCount, bytes, withAck);
     });
   }
 
-  #admit(records: IngestedRecords, recordCount: number, bytes: number, withAck: boolean, sizes?: BatchSizes): number | RecordAcknowledgment {
-    // A batch is framed once, now, and kept that way until its ack (see wire/framed-batch.ts).
-    const payload: EntryPayload = isSingleRecord(records)
-      ? records
-      : records.length === 1
-        ? [records[0]!]
-        : encodeBatchBody(records, sizes ?? measureWireRecords(records).sizes);
+  #admit(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean): number | RecordAcknowledgment {
     const offset = this.#ledger.nextOffset;
     const ack = withAck ? new RecordAcknowledgment(BigInt(offset)) : undefined;
     this.#ledger.add(payload, recordCount, bytes, ack, performance.now());
@@ -508,6 +490,6 @@ export class StreamEngine {
 }
 
 
-function isSingleRecord(payload: EntryPayload | IngestedRecords): payload is WireRecord {
+function isSingleRecord(payload: EntryPayload): payload is WireRecord {
   return typeof payload === "string" || payload instanceof Uint8Array;
 }

@@ -17,7 +17,7 @@ import type { IngestSummary } from "./node-streams/record-sink.js";
 import { createRecordWritable, type RecordWritable, type RecordWritableOptions } from "./node-streams/record-writable.js";
 import type { EntryPayload } from "./ledger-columns.js";
 import { FramedBatch } from "./wire/framed-batch.js";
-import { measureWireRecords, wireRecordBytes } from "./wire/request-encoder.js";
+import { prepareBatch, wireRecordBytes } from "./wire/request-encoder.js";
 
 /** What the SDK keeps about a stream so that `recreateStream` can build an identical one. */
 export interface StreamRecipe {
@@ -204,8 +204,9 @@ export class ZerobusStream {
 
   /** @internal Re-ingests already-encoded entries (used by `recreateStream`). */
   async _ingestEncoded(batch: readonly Buffer[], asBatch: boolean): Promise<void> {
-    const { sizes, bytes } = measureWireRecords(batch);
-    await this.#engine.ingest(asBatch ? batch : batch[0]!, batch.length, bytes, false, sizes);
+    if (!asBatch) return void (await this.#engine.ingest(batch[0]!, 1, batch[0]!.length, false));
+    const { payload, bytes } = prepareBatch(batch);
+    await this.#engine.ingest(payload, batch.length, bytes, false);
   }
 
   /** Encodes and admits a batch call; resolves with its offset, or its acknowledgment with `withAck`. */
@@ -214,8 +215,8 @@ export class ZerobusStream {
     if (records.length === 0) return undefined;
     const encoded = new Array<EncodedRecord>(records.length);
     for (let i = 0; i < records.length; i++) encoded[i] = this.#encode(records[i], i);
-    const { sizes, bytes } = measureWireRecords(encoded);
-    const admitted = await this.#engine.ingest(encoded, encoded.length, bytes, withAck, sizes);
+    const { payload, bytes } = prepareBatch(encoded);
+    const admitted = await this.#engine.ingest(payload, encoded.length, bytes, withAck);
     // A loop of batch calls would otherwise run on microtasks alone until the window is full, leaving the
     // socket (HTTP/2 window updates, acks) unserved meanwhile; one event-loop turn per batch keeps it flowing.
     await yieldToEventLoop();

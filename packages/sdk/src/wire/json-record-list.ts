@@ -47,12 +47,31 @@ export function isAsciiText(records: readonly unknown[], sizes: readonly number[
  * position after it.
  */
 export function writeAsciiRecordList(buf: Buffer, pos: number, records: readonly string[], from: number, to: number): number {
+  const text = joinRecordList(records, from, to).text;
+  return pos + buf.write(text, pos, text.length, "latin1");
+}
+
+/**
+ * The framed list of `records` as Latin-1 text, if every record is a string of ASCII text; `undefined`
+ * otherwise. Measuring and framing in one pass: the prefixes assume ASCII, and one UTF-8 measurement of the
+ * joined text checks it (each non-ASCII character adds at least one byte beyond what the prefixes' own high
+ * bytes explain).
+ */
+export function frameAsciiRecords(records: readonly unknown[]): string | undefined {
+  for (const record of records) if (typeof record !== "string") return undefined;
+  const { text, highPrefixChars } = joinRecordList(records as readonly string[], 0, records.length);
+  return Buffer.byteLength(text, "utf8") === text.length + highPrefixChars ? text : undefined;
+}
+
+function joinRecordList(records: readonly string[], from: number, to: number): { text: string; highPrefixChars: number } {
   const parts = new Array<string>(2 * (to - from));
+  let highPrefixChars = 0; // varint continuation bytes: the only prefix characters ≥ 0x80
   for (let i = from, k = 0; i < to; i++, k += 2) {
     const record = records[i]!;
-    parts[k] = recordPrefix(record.length);
+    const prefix = recordPrefix(record.length);
+    parts[k] = prefix;
     parts[k + 1] = record;
+    highPrefixChars += prefix.length - 2;
   }
-  const text = parts.join("");
-  return pos + buf.write(text, pos, text.length, "latin1");
+  return { text: parts.join(""), highPrefixChars };
 }

@@ -9,8 +9,10 @@ import {
   encodeFramedBatchRequest,
   encodeRecordRequest,
   measureWireRecords,
+  prepareBatch,
   SIZE_IS_LENGTH,
 } from "./request-encoder.js";
+import { FramedBatch } from "./framed-batch.js";
 import { decodeStreamResponse } from "./response-decoder.js";
 
 describe("request encoder, checked against the .proto schema", () => {
@@ -111,6 +113,16 @@ describe("batches framed at ingest", () => {
       assert.deepEqual(batch.records(), records.map((r) => Buffer.from(r)));
     });
   }
+
+  it("prepares batches: ASCII text framed in one pass, non-ASCII text and bytes measured first, one record kept as is", () => {
+    for (const { type, records } of Object.values(cases)) {
+      const { payload, bytes } = prepareBatch(records);
+      assert.equal(bytes, records.reduce((sum, r) => sum + Buffer.byteLength(r), 0));
+      assert.ok(payload instanceof FramedBatch);
+      assert.deepEqual(encodeFramedBatchRequest(9, type, payload), encodeBatchRequest(9, type, records));
+    }
+    assert.deepEqual(prepareBatch(['{"é":1}']), { payload: ['{"é":1}'], bytes: 8 });
+  });
 
   it("hands back copies of the records, not views of memory that is reused after the ack", () => {
     const batch = encodeBatchBody(["abc", "def"], SIZE_IS_LENGTH);

@@ -6,7 +6,7 @@
  * Field numbers: PROTOCOL.md §1.3. JSON records travel as `string` fields and protobuf records as `bytes`
  * fields; both are length-delimited, so the bytes written are the same apart from the field number.
  */
-import { isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
+import { frameAsciiRecords, isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
 import { ENVELOPE_ROOM, FramedBatch } from "./framed-batch.js";
 import { allocRequestBuffer } from "./request-buffers.js";
 import { varintSize, writeVarint } from "./varint.js";
@@ -133,6 +133,33 @@ export function encodeBatchRequest(
   const pos = writeBatchEnvelope(buf, 0, offsetId, recordType, listSize);
   writeRecordList(buf, pos, records, from, to, measured);
   return buf;
+}
+
+/** A batch call's records as the ledger keeps them, and their encoded size. */
+export interface PreparedBatch {
+  /** A {@link FramedBatch}; a batch of one record stays that record, in an array of one. */
+  readonly payload: FramedBatch | readonly [WireRecord];
+  readonly bytes: number;
+}
+
+/**
+ * Measures and frames a batch call's records, once, at ingest. ASCII text is measured and framed in one
+ * pass (see `frameAsciiRecords`); anything else is measured first, then framed.
+ */
+export function prepareBatch(records: readonly WireRecord[]): PreparedBatch {
+  if (records.length === 1) return { payload: [records[0]!], bytes: wireRecordBytes(records[0]!) };
+  if (typeof records[0] === "string") {
+    const text = frameAsciiRecords(records);
+    if (text !== undefined) {
+      const memory = allocRequestBuffer(ENVELOPE_ROOM + text.length);
+      memory.write(text, ENVELOPE_ROOM, text.length, "latin1");
+      let bytes = 0;
+      for (const record of records) bytes += record.length;
+      return { payload: new FramedBatch(memory, records.length), bytes };
+    }
+  }
+  const { sizes, bytes } = measureWireRecords(records);
+  return { payload: encodeBatchBody(records, sizes), bytes };
 }
 
 /** Encodes a batch call's records once, at ingest, as a {@link FramedBatch} (see there). */
