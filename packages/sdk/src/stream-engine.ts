@@ -6,7 +6,8 @@
  * Sending: a single-record entry made while nothing is in flight goes out at once; otherwise the send waits
  * one event-loop turn, so the single records ingested meanwhile (a loop of ingest calls runs within one turn)
  * leave together as one batch request, bounded by `maxRecordsPerRequest` and `maxBytesPerRequest`. Every
- * record keeps its own logical offset and acknowledgment; a batch call is always its own request.
+ * record keeps its own logical offset and acknowledgment; a batch call is always its own request. How
+ * entries become requests is `request-sender.ts`.
  *
  * Invariant: every entry the engine accepted is, at any time, in the ledger (waiting or in flight), or
  * acknowledged (its ack resolved), or in the failed set (its ack rejected, returned by `getUnacked*`).
@@ -24,9 +25,11 @@ import { MAX_MESSAGE_BYTES, type ResolvedStreamOptions } from "./options.js";
 import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pending-ledger.js";
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
+import { LackOfAckTimer } from "./lack-of-ack-timer.js";
+import { RequestSender } from "./request-sender.js";
 import { FramedBatch } from "./wire/framed-batch.js";
-import { encodeBatchRequest, encodeFramedBatchRequest, encodeRecordRequest, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
+import type { WireRecordType } from "./wire/request-encoder.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 import type { EntryPayload } from "./ledger-columns.js";
 
@@ -64,6 +67,8 @@ export class StreamEngine {
   /** The stream's counters (`stream.metrics()`), fed below at O(1) per call and per ack. */
   readonly metrics = new StreamMetrics();
   readonly #events: StreamLogEvents;
+  readonly #sender: RequestSender;
+  readonly #ackTimer: LackOfAckTimer;
   #installs = 0;
   #state = StreamState.UNINITIALIZED;
   #connection: Connection | undefined;
@@ -75,7 +80,6 @@ export class StreamEngine {
   #paused = false;
   #waitingForDrain = false;
   #pumpScheduled = false;
-  #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #onGracefulEnd: ((connection: Connection) => void) | undefined;
   /** When the ack being applied arrived (read by {@link StreamEngine.#onReleased}). */
@@ -86,6 +90,8 @@ export class StreamEngine {
     this.#config = config;
     this.#options = config.options;
     this.#window = new InflightWindow(config.options.maxInflightRecords);
+    this.#sender = new RequestSender(this.#ledger, config.wireRecordType, config.options);
+    this.#ackTimer = new LackOfAckTimer(config.options.serverLackOfAckTimeoutMs);
     this.#notifier = createAckNotifier(config.options.ackCallback);
     this.#events = createStreamLogEvents(config.options.logger, { table: config.tableName, streamId: () => this.#streamId });
   }
@@ -280,18 +286,8 @@ export class StreamEngine {
   #pump(): void {
     const connection = this.#connection;
     if (!connection || this.#paused || this.#waitingForDrain) return;
-    const ledger = this.#ledger;
-    while (ledger.unsentCount > 0) {
-      const first = ledger.unsentPayload(0);
-      let more: boolean;
-      if (first instanceof FramedBatch) {
-        // A view of memory the batch keeps until its ack (and may be re-sent from): not released on write.
-        more = connection.call.write(encodeFramedBatchRequest(ledger.markSent(1), this.#config.wireRecordType, first));
-      } else {
-        const request = this.#nextRequest(first);
-        more = connection.call.write(request, () => releaseRequestBuffer(request));
-      }
-      if (!more) {
+    while (this.#ledger.unsentCount > 0) {
+      if (!this.#sender.sendNext(connection.call)) {
         this.#waitingForDrain = true;
         connection.call.onDrain(() => {
           if (connection !== this.#connection) return;
@@ -302,47 +298,6 @@ export class StreamEngine {
       }
     }
     this.#armAckTimer();
-  }
-
-  /**
-   * Encodes the next request from the unsent entries, starting with `first` (not a framed batch), and marks
-   * them sent. The request is the engine's own memory, reusable once written.
-   */
-  #nextRequest(first: WireRecord | readonly [WireRecord]): Buffer {
-    const ledger = this.#ledger;
-    const type = this.#config.wireRecordType;
-    if (!isSingleRecord(first)) {
-      // A one-record batch call goes out alone, as a single-record request, as official clients do.
-      const bytes = ledger.unsentBytes(0);
-      return encodeRecordRequest(ledger.markSent(1), type, first[0], bytes);
-    }
-    const count = this.#coalescibleCount();
-    if (count === 1) {
-      const bytes = ledger.unsentBytes(0);
-      return encodeRecordRequest(ledger.markSent(1), type, first, bytes);
-    }
-    const records = new Array<WireRecord>(count);
-    const sizes = new Array<number>(count);
-    for (let i = 0; i < count; i++) {
-      records[i] = ledger.unsentPayload(i) as WireRecord;
-      sizes[i] = ledger.unsentBytes(i);
-    }
-    return encodeBatchRequest(ledger.markSent(count), type, records, 0, count, sizes);
-  }
-
-  /** How many unsent single-record entries, from the first, fit in one request. */
-  #coalescibleCount(): number {
-    const ledger = this.#ledger;
-    const limit = Math.min(ledger.unsentCount, this.#options.maxRecordsPerRequest);
-    let bytes = ledger.unsentBytes(0);
-    let count = 1;
-    while (count < limit) {
-      if (!isSingleRecord(ledger.unsentPayload(count))) break;
-      bytes += ledger.unsentBytes(count);
-      if (bytes > this.#options.maxBytesPerRequest) break;
-      count++;
-    }
-    return count;
   }
 
   #onResponse(connection: Connection, response: StreamResponse): void {
@@ -372,7 +327,7 @@ export class StreamEngine {
     this.#window.release(range.records);
     this.#waiters.advance(range.lastOffset);
     this.#notifier.acked(range.firstOffset, range.lastOffset);
-    this.#onAckProgress();
+    this.#ackTimer.progress(this.#ledger.unackedRequests > 0);
     if (this.#paused && this.#ledger.unackedRequests === 0) this.#rotate(connection);
   }
 
@@ -395,7 +350,7 @@ export class StreamEngine {
     this.#events.closeSignal(durationMs, waitMs);
     if (waitMs === 0 || this.#ledger.unackedRequests === 0) return this.#rotate(connection);
     this.#paused = true;
-    this.#clearAckTimer();
+    this.#ackTimer.stop();
     this.#pauseTimer = setTimeout(() => this.#rotate(connection), waitMs);
   }
 
@@ -460,36 +415,19 @@ export class StreamEngine {
     this.#connection = undefined;
     this.#paused = false;
     this.#waitingForDrain = false;
-    this.#clearAckTimer();
+    this.#ackTimer.stop();
     clearTimeout(this.#pauseTimer);
     if (cancel) connection?.call.cancel();
   }
 
   /** The lack-of-ack timer runs only while requests are in flight and the stream is not paused. */
   #armAckTimer(): void {
-    if (this.#ackTimer || this.#paused || !this.#connection || this.#ledger.unackedRequests === 0) return;
     const connection = this.#connection;
-    this.#ackTimer = setTimeout(() => {
-      this.#ackTimer = undefined;
+    if (this.#paused || !connection || this.#ledger.unackedRequests === 0) return;
+    this.#ackTimer.arm(() => {
       if (connection !== this.#connection || this.#paused || this.#ledger.unackedRequests === 0) return;
       const ms = this.#options.serverLackOfAckTimeoutMs;
       this.#onClosed(connection, new ZerobusException(`Server ack timeout: no acknowledgment for ${ms} ms`, { grpcCode: GrpcStatus.DEADLINE_EXCEEDED }));
-    }, this.#options.serverLackOfAckTimeoutMs);
+    });
   }
-
-  #onAckProgress(): void {
-    if (!this.#ackTimer) return;
-    if (this.#ledger.unackedRequests > 0) this.#ackTimer.refresh();
-    else this.#clearAckTimer();
-  }
-
-  #clearAckTimer(): void {
-    clearTimeout(this.#ackTimer);
-    this.#ackTimer = undefined;
-  }
-}
-
-
-function isSingleRecord(payload: EntryPayload): payload is WireRecord {
-  return typeof payload === "string" || payload instanceof Uint8Array;
 }
