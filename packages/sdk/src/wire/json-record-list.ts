@@ -5,9 +5,8 @@
  * Why: writing 1,000 short strings into a buffer one by one costs a call into native code per record, and
  * that was a third of the client's CPU on JSON batches. Most JSON is ASCII, and for ASCII text the UTF-8
  * bytes are the characters themselves. So the field tags and length prefixes are spliced in as characters
- * (every byte value is one Latin-1 character), the list is joined into one string, and that string is
- * copied into the request with a single Latin-1 write. The joined string lives only while the request is
- * encoded, so the garbage collector never has to move it.
+ * (every byte value is one Latin-1 character), and the list is joined into strings of about 16 KiB, each
+ * copied into the request with one Latin-1 write.
  */
 
 const RECORD_TAG = "\n"; // field 1, wire type 2 (length-delimited)
@@ -43,35 +42,45 @@ export function isAsciiText(records: readonly unknown[], sizes: readonly number[
 }
 
 /**
- * Writes the framed list of ASCII `records[from..to)` (see {@link isAsciiText}) at `pos`; returns the
- * position after it.
+ * Size in bytes of the framed list of `records`, assuming every record is ASCII text; `undefined` if some
+ * record is not a string. Whether they really are ASCII is checked by {@link writeAsciiRecordList}.
  */
-export function writeAsciiRecordList(buf: Buffer, pos: number, records: readonly string[], from: number, to: number): number {
-  const text = joinRecordList(records, from, to).text;
-  return pos + buf.write(text, pos, text.length, "latin1");
+export function asciiRecordListSize(records: readonly unknown[]): number | undefined {
+  let size = 0;
+  for (const record of records) {
+    if (typeof record !== "string") return undefined;
+    size += recordPrefix(record.length).length + record.length;
+  }
+  return size;
 }
+
+/** Characters joined per native write: large enough to amortize the call, small enough to die young. */
+const CHUNK_CHARS = 16 * 1024;
 
 /**
- * The framed list of `records` as Latin-1 text, if every record is a string of ASCII text; `undefined`
- * otherwise. Measuring and framing in one pass: the prefixes assume ASCII, and one UTF-8 measurement of the
- * joined text checks it (each non-ASCII character adds at least one byte beyond what the prefixes' own high
- * bytes explain).
+ * Writes the framed list of `records[from..to)` at `pos`, joined and copied a chunk at a time (a chunk that
+ * is alive when the garbage collector runs is copied by it; a whole batch's text would be). Returns the
+ * position after it, or `undefined` when `verify` is set and some record turns out not to be ASCII: each
+ * chunk's UTF-8 size is then more than its prefixes' own high bytes explain, since every non-ASCII character
+ * takes at least two bytes. Without `verify`, the caller knows the records are ASCII (see {@link isAsciiText}).
  */
-export function frameAsciiRecords(records: readonly unknown[]): string | undefined {
-  for (const record of records) if (typeof record !== "string") return undefined;
-  const { text, highPrefixChars } = joinRecordList(records as readonly string[], 0, records.length);
-  return Buffer.byteLength(text, "utf8") === text.length + highPrefixChars ? text : undefined;
-}
-
-function joinRecordList(records: readonly string[], from: number, to: number): { text: string; highPrefixChars: number } {
-  const parts = new Array<string>(2 * (to - from));
+export function writeAsciiRecordList(buf: Buffer, pos: number, records: readonly string[], from: number, to: number, verify = false): number | undefined {
+  const parts: string[] = [];
+  let chars = 0;
   let highPrefixChars = 0; // varint continuation bytes: the only prefix characters ≥ 0x80
-  for (let i = from, k = 0; i < to; i++, k += 2) {
+  for (let i = from; i < to; i++) {
     const record = records[i]!;
     const prefix = recordPrefix(record.length);
-    parts[k] = prefix;
-    parts[k + 1] = record;
+    parts.push(prefix, record);
+    chars += prefix.length + record.length;
     highPrefixChars += prefix.length - 2;
+    if (chars < CHUNK_CHARS && i < to - 1) continue;
+    const text = parts.join("");
+    if (verify && Buffer.byteLength(text, "utf8") !== text.length + highPrefixChars) return undefined;
+    pos += buf.write(text, pos, text.length, "latin1");
+    parts.length = 0;
+    chars = 0;
+    highPrefixChars = 0;
   }
-  return { text: parts.join(""), highPrefixChars };
+  return pos;
 }

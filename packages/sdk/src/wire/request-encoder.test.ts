@@ -124,6 +124,14 @@ describe("batches framed at ingest", () => {
     assert.deepEqual(prepareBatch(['{"é":1}']), { payload: ['{"é":1}'], bytes: 8 });
   });
 
+  it("falls back to UTF-8 when a non-ASCII record comes after several chunks of ASCII text", () => {
+    const records = Array.from({ length: 1_000 }, (_, i) => `{"device":"sensor-${i}","temp":${i % 40}}`);
+    records.push('{"device":"capteur-é"}');
+    const { payload, bytes } = prepareBatch(records);
+    assert.equal(bytes, Buffer.byteLength(records.join("")));
+    assert.deepEqual(encodeFramedBatchRequest(1, WIRE_RECORD_TYPE.JSON, payload as FramedBatch), encodeBatchRequest(1, WIRE_RECORD_TYPE.JSON, records.map((r) => Buffer.from(r))));
+  });
+
   it("hands back copies of the records, not views of memory that is reused after the ack", () => {
     const batch = encodeBatchBody(["abc", "def"], SIZE_IS_LENGTH);
     const copies = batch.records();

@@ -6,9 +6,9 @@
  * Field numbers: PROTOCOL.md §1.3. JSON records travel as `string` fields and protobuf records as `bytes`
  * fields; both are length-delimited, so the bytes written are the same apart from the field number.
  */
-import { frameAsciiRecords, isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
+import { asciiRecordListSize, isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
 import { ENVELOPE_ROOM, FramedBatch } from "./framed-batch.js";
-import { allocRequestBuffer } from "./request-buffers.js";
+import { allocRequestBuffer, releaseRequestBuffer } from "./request-buffers.js";
 import { varintSize, writeVarint } from "./varint.js";
 
 /** Wire value of the `RecordType` enum. */
@@ -144,19 +144,19 @@ export interface PreparedBatch {
 
 /**
  * Measures and frames a batch call's records, once, at ingest. ASCII text is measured and framed in one
- * pass (see `frameAsciiRecords`); anything else is measured first, then framed.
+ * pass (see `writeAsciiRecordList`); anything else is measured first, then framed.
  */
 export function prepareBatch(records: readonly WireRecord[]): PreparedBatch {
   if (records.length === 1) return { payload: [records[0]!], bytes: wireRecordBytes(records[0]!) };
-  if (typeof records[0] === "string") {
-    const text = frameAsciiRecords(records);
-    if (text !== undefined) {
-      const memory = allocRequestBuffer(ENVELOPE_ROOM + text.length);
-      memory.write(text, ENVELOPE_ROOM, text.length, "latin1");
+  const asciiSize = asciiRecordListSize(records);
+  if (asciiSize !== undefined) {
+    const memory = allocRequestBuffer(ENVELOPE_ROOM + asciiSize);
+    if (writeAsciiRecordList(memory, ENVELOPE_ROOM, records as readonly string[], 0, records.length, true) !== undefined) {
       let bytes = 0;
       for (const record of records) bytes += record.length;
       return { payload: new FramedBatch(memory, records.length), bytes };
     }
+    releaseRequestBuffer(memory); // some record is not ASCII: measure them first
   }
   const { sizes, bytes } = measureWireRecords(records);
   return { payload: encodeBatchBody(records, sizes), bytes };
@@ -204,7 +204,7 @@ function recordListSize(records: readonly WireRecord[], from: number, to: number
 }
 
 function writeRecordList(buf: Buffer, pos: number, records: readonly WireRecord[], from: number, to: number, sizes: BatchSizes): number {
-  if (isAsciiText(records, sizes, from, to)) return writeAsciiRecordList(buf, pos, records, from, to);
+  if (isAsciiText(records, sizes, from, to)) return writeAsciiRecordList(buf, pos, records, from, to)!;
   if (sizes === SIZE_IS_LENGTH) {
     for (let i = from; i < to; i++) pos = writeRecord(buf, pos, 1, records[i]!, records[i]!.length);
   } else {
