@@ -24,6 +24,12 @@ export class RequestSender {
   readonly #ledger: PendingLedger;
   readonly #type: WireRecordType;
   readonly #limits: CoalescingLimits;
+  /**
+   * Reused for every coalesced request: fresh arrays of up to 10,000 entries would be alive whenever a
+   * collection runs during the encoding (which allocates), and what survives collections makes V8 grow the heap.
+   */
+  readonly #records: Array<WireRecord | undefined> = [];
+  readonly #sizes: number[] = [];
 
   /** A sender of `ledger`'s entries as requests of the stream's record type. */
   constructor(ledger: PendingLedger, type: WireRecordType, limits: CoalescingLimits) {
@@ -58,13 +64,14 @@ export class RequestSender {
       const bytes = ledger.unsentBytes(0);
       return encodeRecordRequest(ledger.markSent(1), this.#type, first, bytes);
     }
-    const records = new Array<WireRecord>(count);
-    const sizes = new Array<number>(count);
+    const [records, sizes] = [this.#records, this.#sizes];
     for (let i = 0; i < count; i++) {
       records[i] = ledger.unsentPayload(i) as WireRecord;
       sizes[i] = ledger.unsentBytes(i);
     }
-    return encodeBatchRequest(ledger.markSent(count), this.#type, records, 0, count, sizes);
+    const request = encodeBatchRequest(ledger.markSent(count), this.#type, records as WireRecord[], 0, count, sizes);
+    records.fill(undefined, 0, count); // hold no records beyond this request
+    return request;
   }
 
   /** How many unsent single-record entries, from the first, fit in one request. */
