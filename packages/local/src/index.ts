@@ -16,7 +16,8 @@ export { TableNameError, type TableName } from "./catalog/table-name.js";
 export { SchemaError } from "./schema/schema-error.js";
 
 // Reading tables back (tests, examples)
-export { readTable, type ReadTableOptions, type TableContents } from "./delta/index.js";
+export { countTableRows, readTable, rowToJson, type ReadTableOptions, type RowJsonValue, type TableContents, type TableRowCount } from "./delta/index.js";
+export { parseSparkSchema } from "./schema/spark-schema.js";
 export type { DeltaField, DeltaType, Row, RowValue } from "./schema/delta-type.js";
 
 // Utilities

@@ -29,6 +29,7 @@ describe("GET …/tables/{full_name}/rows", () => {
     assert.equal(body["full_name"], "main.sales.orders");
     assert.equal(body["version"], 2);
     assert.equal(body["truncated"], true);
+    assert.equal(body["row_count"], 3);
     assert.deepEqual((body["columns"] as Array<{ name: string; type_text: string }>).map((c) => `${c.name} ${c.type_text}`), [
       "id bigint", "amount decimal(10,2)", "at timestamp", "raw binary", "tags map<string,int>",
     ]);
@@ -39,8 +40,10 @@ describe("GET …/tables/{full_name}/rows", () => {
   });
 
   it("travels in time with version=", async () => {
-    const body = (await (await get(`${ROWS}?version=1`)).json()) as { rows: unknown[]; version: number; truncated: boolean };
-    assert.deepEqual([body.version, body.rows.length, body.truncated], [1, 1, false]);
+    const body = (await (await get(`${ROWS}?version=1`)).json()) as { rows: unknown[]; version: number; truncated: boolean; row_count: number };
+    assert.deepEqual([body.version, body.rows.length, body.truncated, body.row_count], [1, 1, false, 1]);
+    const countOnly = (await (await get(`${ROWS}?limit=0`)).json()) as { rows: unknown[]; row_count: number };
+    assert.deepEqual([countOnly.rows.length, countOnly.row_count], [0, 3]);
   });
 
   it("refuses bad parameters, unknown tables and versions, unreadable tables, and callers without a token", async () => {

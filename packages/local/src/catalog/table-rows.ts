@@ -6,7 +6,7 @@
  * base64, timestamps as ISO 8601 with microseconds.
  */
 import type { ServerResponse } from "node:http";
-import { DeltaError, readTable, rowToJson } from "../delta/index.js";
+import { countTableRows, DeltaError, readTable, rowToJson } from "../delta/index.js";
 import { toTypeJson, toTypeText } from "../schema/spark-schema.js";
 import { HttpError, sendJson } from "../service/http-io.js";
 import type { TableName } from "./table-name.js";
@@ -19,7 +19,8 @@ export const MAX_ROWS_LIMIT = 10_000;
 
 /**
  * Answers the rows route: `{ full_name, version, columns: [{ name, type_text, type_json }], rows,
- * truncated }`, `truncated` telling whether the table has rows past `limit`. Refusals: 400 for a bad
+ * truncated, row_count }`, `truncated` telling whether the table has rows past `limit` and `row_count`
+ * how many rows it has in all (from the files' statistics, so `limit=0` counts cheaply). Refusals: 400 for a bad
  * `limit` or `version` or a version that does not exist, 404 for an unknown table, 501 for a table
  * needing a Delta feature the reader does not implement.
  */
@@ -27,8 +28,10 @@ export async function sendTableRows(res: ServerResponse, store: TableStore, name
   const limit = integerParam(query, "limit", DEFAULT_ROWS_LIMIT, MAX_ROWS_LIMIT);
   const version = query.has("version") ? integerParam(query, "version", 0, Number.MAX_SAFE_INTEGER) : undefined;
   let contents;
+  let count;
   try {
     contents = await readTable(store.dirOf(name), version === undefined ? { limit } : { limit, version });
+    count = await countTableRows(store.dirOf(name), { version: contents.version });
   } catch (err) {
     throw toHttpError(err, name);
   }
@@ -38,6 +41,7 @@ export async function sendTableRows(res: ServerResponse, store: TableStore, name
     columns: contents.fields.map((field) => ({ name: field.name, type_text: toTypeText(field.type), type_json: toTypeJson(field) })),
     rows: contents.rows.map((row) => rowToJson(contents.fields, row)),
     truncated: contents.truncated,
+    row_count: count.rows,
   });
 }
 

@@ -27,6 +27,7 @@ export { lintDeltaTable, type LintIssue } from "./lint-delta-table.js";
 export { loadSnapshot, type LoadSnapshotOptions } from "./load-snapshot.js";
 export { createParquetEncoder, parseParquetCodec, type ParquetCodec, type ParquetEncoder, type ParquetEncoderOptions } from "./parquet-encoder.js";
 export { readTable, type ReadTableOptions, type TableContents } from "./read-table.js";
+export { countTableRows, type TableRowCount } from "./count-table-rows.js";
 export { rowToJson, valueToJson, type RowJsonValue } from "./row-json.js";
 export type { Snapshot } from "./snapshot.js";
 export { assertReadable, assertWritable } from "./table-features.js";
