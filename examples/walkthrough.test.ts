@@ -60,9 +60,9 @@ describe("README walkthrough: zerobus local → tables create → ingest → pro
       [["device_name", "string", 1, false], ["temp", "int32", 2, false], ["humidity", "int64", 3, false]],
     );
 
-    // 5. Read the rows back from the Delta table on disk.
+    // 5. Read the rows back: through the service's rows API, and from the Delta table on disk.
     const [head, count] = await Promise.all([
-      zerobus("tables", "head", TABLE, "--data-dir", "./zerobus-data"),
+      zerobus("tables", "head", TABLE),
       zerobus("tables", "count", TABLE, "--data-dir", "./zerobus-data"),
     ]);
     assert.equal(head.code, 0, head.stderr);

@@ -4,6 +4,7 @@
  * `/api/2.1/unity-catalog/tables` with it; a table's columns come from the SDK's `fetchTableSchema`.
  * Works against a real workspace and against `zerobus local`.
  */
+import type { RowJsonValue } from "@zerobus-ts/local";
 import { fetchTableSchema, fetchWorkspaceToken, NonRetriableException, type TableColumn } from "@zerobus-ts/sdk";
 import { CliError, errorText } from "../cli-error.js";
 import type { ConnectionSettings } from "../connection-settings.js";
@@ -22,6 +23,19 @@ export interface UcTableInfo {
   comment?: string;
   columns?: Array<{ name: string; type_text?: string; type_name?: string; nullable?: boolean; position?: number; comment?: string }>;
   [key: string]: unknown;
+}
+
+/**
+ * A table's rows as the local service's `GET …/tables/{full_name}/rows` returns them (a `zerobus local`
+ * extension; a Databricks workspace has no such call).
+ */
+export interface UcTableRows {
+  version: number;
+  columns: Array<{ name: string; type_json: string }>;
+  /** Rows in the service's lossless JSON (64-bit integers and decimals as strings, maps as pairs). */
+  rows: Array<{ [column: string]: RowJsonValue }>;
+  truncated: boolean;
+  row_count: number;
 }
 
 /** A refused catalog request: the HTTP status and the Databricks `error_code`, when there is one. */
@@ -77,6 +91,11 @@ export class UcClient {
       if (err instanceof NonRetriableException) throw new CliError(err.message, { cause: err });
       throw new CliError(`cannot reach the workspace at ${this.settings.workspaceUrl}: ${errorText(err)}`, { cause: err });
     }
+  }
+
+  /** The first `limit` rows of a table and its row count, from `zerobus local`'s rows route. */
+  getTableRows(name: TableName, limit: number): Promise<UcTableRows> {
+    return this.call("GET", `${TABLES_PATH}/${encodeURIComponent(name.fullName)}/rows?limit=${limit}`) as Promise<UcTableRows>;
   }
 
   /** `POST …/tables` with a create-table body; returns the created table. */

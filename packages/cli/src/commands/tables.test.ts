@@ -80,6 +80,37 @@ describe("zerobus tables (real binary against a local service)", { timeout: 60_0
         '{"id":2,"name":null,"day":null,"at":null,"amount":null,"raw":null}\n',
     );
     assert.equal(headAll.stdout.split("\n").length, 4);
+
+    // Without --data-dir: the same text, through the service's rows API.
+    const [countApi, headApi] = await Promise.all([zerobus("tables", "count", "main.default.rows"), zerobus("tables", "head", "main.default.rows", "-n", "2")]);
+    assert.equal(countApi.code, 0, countApi.stderr);
+    assert.equal(countApi.stdout, count.stdout);
+    assert.equal(headApi.code, 0, headApi.stderr);
+    assert.equal(headApi.stdout, head.stdout);
+  });
+
+  test("head renders every type the same from files and from the rows API", async () => {
+    const columns = "b BOOLEAN, i TINYINT, f FLOAT, d DOUBLE, ts_ntz TIMESTAMP_NTZ, m MAP<STRING, BIGINT>, mi MAP<INT, STRING>, a ARRAY<DECIMAL(20,3)>, s STRUCT<x: BIGINT, y: DATE>";
+    await fx.service.createTable("main.default.types", columns);
+    const sdk = new ZerobusSdk(fx.service.serverEndpoint, fx.service.workspaceUrl);
+    try {
+      const stream = await sdk.createStream(fx.service.clientId, fx.service.clientSecret, new TableProperties("main.default.types"), { recordType: RecordType.JSON });
+      await stream.ingestRecords([
+        { b: true, i: -7, f: 1.5, d: "NaN", ts_ntz: "2024-01-31T12:00:00.000001", m: { k: "9007199254740993" }, mi: [[1, "one"]], a: ["12345678901234567.125"], s: { x: -1, y: "1970-01-02" } },
+        {},
+      ]);
+      await stream.close();
+    } finally {
+      sdk.close();
+    }
+    const [fromFiles, fromApi] = await Promise.all([zerobus("tables", "head", "main.default.types", "--data-dir", fx.dataDir), zerobus("tables", "head", "main.default.types")]);
+    assert.equal(fromFiles.code, 0, fromFiles.stderr);
+    assert.equal(fromApi.code, 0, fromApi.stderr);
+    assert.equal(fromApi.stdout, fromFiles.stdout);
+    assert.equal(
+      fromFiles.stdout.split("\n")[0],
+      '{"b":true,"i":-7,"f":1.5,"d":"NaN","ts_ntz":"2024-01-31T12:00:00.000001","m":{"k":9007199254740993},"mi":[[1,"one"]],"a":[12345678901234567.125],"s":{"x":-1,"y":"1970-01-02"}}',
+    );
   });
 
   test("bad command lines exit 2 and say what to change; failures exit 1", async () => {
@@ -90,7 +121,7 @@ describe("zerobus tables (real binary against a local service)", { timeout: 60_0
       zerobus("tables", "describe"),
       zerobus("tables", "describe", "just_a_name"),
       zerobus("tables", "create", "main.default.bad", "a INT,"),
-      zerobus("tables", "count", "main.default.rows"),
+      runZerobus(["tables", "count", "main.default.rows"], { env: {} }),
       runZerobus(["tables", "list", "main.default"], { env: {} }),
       zerobus("tables", "count", "main.default.none", "--data-dir", fx.dataDir),
     ]);
@@ -107,7 +138,7 @@ describe("zerobus tables (real binary against a local service)", { timeout: 60_0
     assert.equal(badColumns.code, 2);
     assert.match(badColumns.stderr, /bad column list: expected a column name, found the end of the text/);
     assert.equal(noDataDir.code, 2);
-    assert.match(noDataDir.stderr, /reading rows needs --data-dir DIR/);
+    assert.match(noDataDir.stderr, /reading rows needs a running 'zerobus local' \(pass --workspace-url or set DATABRICKS_WORKSPACE_URL\) or --data-dir DIR/);
     assert.equal(noEnv.code, 2);
     assert.match(noEnv.stderr, /missing workspace url: pass --workspace-url or set DATABRICKS_WORKSPACE_URL/);
     assert.equal(unknownTable.code, 1);

@@ -1,6 +1,7 @@
 /**
  * `zerobus tables list|create|describe|head|count`. list, create and describe use the Unity Catalog REST
- * API (a real workspace or `zerobus local`); head and count read the Delta table from a local data dir.
+ * API (a real workspace or `zerobus local`); head and count use `zerobus local`'s rows API, or read the
+ * Delta table from a local data dir.
  */
 import { EXIT_CODES, UsageError } from "../cli-error.js";
 import type { CommandContext } from "../command-context.js";
@@ -16,12 +17,12 @@ Commands:
   describe TABLE [--json]                   a table's columns (--json: the Unity Catalog JSON)
   create TABLE "COLUMNS" [--if-not-exists]  create a managed Delta table from a SQL column list,
                                             e.g. "device_name STRING NOT NULL, temp INT, tags ARRAY<STRING>"
-  head TABLE [-n 10] --data-dir DIR         the first rows, one JSON object per line
-  count TABLE --data-dir DIR                the number of rows, alone
+  head TABLE [-n 10] [--data-dir DIR]       the first rows, one JSON object per line
+  count TABLE [--data-dir DIR]              the number of rows, alone
 
 list, describe and create call the Unity Catalog REST API of the workspace (a real one or
-'zerobus local'). head and count read the Delta table's files under the local service's data
-directory (--data-dir): Zerobus has no API that returns rows.
+'zerobus local'). head and count call the rows API of 'zerobus local' (a Databricks workspace has
+none), or with --data-dir read the Delta table's files under the local service's data directory.
 
 ${connectionHelp(false)}
 `;
