@@ -29,6 +29,7 @@ export type { TableSchemaDescriptorSetOptions, TableSchemaInput, TableSchemaProt
 export { columnTypeText } from "./schema/column-type.js";
 export type { ColumnField, ColumnType, PrimitiveTypeName, TableColumn } from "./schema/column-type.js";
 export { parseColumnList, parseColumnType } from "./schema/parse-column-type.js";
+export type { ColumnTypeParseOptions } from "./schema/parse-column-type.js";
 
 // Options
 export { DEFAULT_STREAM_OPTIONS, StreamConfigurationOptions } from "./options.js";

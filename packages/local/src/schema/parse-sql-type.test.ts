@@ -51,7 +51,8 @@ describe("parseSqlType", () => {
   it("rejects bad text with a SchemaError naming the position", () => {
     const bad: Array<[string, number]> = [
       ["arr<int>", 0], ["array<int", 9], ["map<string>", 10], ["decimal(39,0)", 0], ["decimal(5,6)", 0],
-      ["struct<a int, A string>", 6], ["int extra", 4], ["variant", 0], ["", 0], ["array<int>>", 10],
+      ["struct<a int, A string>", 0], ["int extra", 4], ["variant", 0], ["", 0], ["array<int>>", 10],
+      ["array<".repeat(101) + "int" + ">".repeat(101), 600],
     ];
     for (const [text, position] of bad) {
       assert.throws(() => parseSqlType(text), (error: unknown) => {
@@ -62,6 +63,21 @@ describe("parseSqlType", () => {
         return true;
       });
     }
+  });
+
+  it("names the type Delta cannot hold and the clashing field, where they are written", () => {
+    assert.throws(() => parseSqlType("map<string, struct<v: VARIANT>>"), (error: unknown) => {
+      assert.ok(error instanceof SchemaError);
+      assert.deepEqual([error.unsupportedType, error.position], ["variant", 22]);
+      assert.match(error.message, /^Unsupported type "variant" \(in .* at position 22\)$/);
+      return true;
+    });
+    assert.throws(() => parseSqlType("array<struct<id int, ID string>>"), (error: unknown) => {
+      assert.ok(error instanceof SchemaError);
+      assert.equal(error.position, 6);
+      assert.match(error.message, /^Duplicate column name "ID"/);
+      return true;
+    });
   });
 });
 
@@ -80,10 +96,21 @@ describe("parseColumnList", () => {
     ]);
   });
 
+  it("keeps struct field comments in the field metadata", () => {
+    const [field] = parseColumnList("s STRUCT<a: INT NOT NULL COMMENT 'inner'> COMMENT 'outer'");
+    assert.deepEqual(field, {
+      name: "s",
+      type: { kind: "struct", fields: [{ name: "a", type: { kind: "primitive", name: "integer" }, nullable: false, metadata: { comment: "inner" } }] },
+      nullable: true,
+      metadata: { comment: "outer" },
+    });
+  });
+
   it("rejects duplicate names and missing types", () => {
     assert.throws(() => parseColumnList("a INT, A STRING"), SchemaError);
     assert.throws(() => parseColumnList("a"), SchemaError);
     assert.throws(() => parseColumnList("a INT,"), SchemaError);
     assert.throws(() => parseColumnList("`unterminated INT"), SchemaError);
+    assert.throws(() => parseColumnList(42 as unknown as string), SchemaError);
   });
 });

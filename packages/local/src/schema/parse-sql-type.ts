@@ -1,33 +1,29 @@
+/**
+ * Unity Catalog / Spark SQL type strings and column lists, read into the Delta type model. The SDK's
+ * parser does the reading; this adapter maps its model onto Delta's, refuses what Delta tables here
+ * cannot hold, and raises {@link SchemaError}s (which the service maps to INVALID_ARGUMENT).
+ */
+import {
+  parseColumnList as parseSdkColumnList,
+  parseColumnType,
+  type ColumnField,
+  type ColumnType,
+  type ColumnTypeParseOptions,
+  type PrimitiveTypeName,
+} from "@zerobus-ts/sdk";
 import type { DeltaField, DeltaPrimitiveName, DeltaType } from "./delta-type.js";
 import { SchemaError } from "./schema-error.js";
-import { tokenizeSqlType, type SqlToken } from "./sql-type-tokens.js";
 import { assertUniqueFieldNames } from "./unique-field-names.js";
 
-/** Largest decimal precision Delta (and Spark) allow. */
+/** Largest decimal precision Delta (and Spark) allow; the SDK's parser enforces the same limit. */
 export const MAX_DECIMAL_PRECISION = 38;
 
-// Unity Catalog / Spark SQL spellings (lower-cased) of Delta's primitive types.
-const PRIMITIVE_ALIASES: ReadonlyMap<string, DeltaPrimitiveName> = new Map([
-  ["tinyint", "byte"],
-  ["byte", "byte"],
-  ["smallint", "short"],
-  ["short", "short"],
-  ["int", "integer"],
-  ["integer", "integer"],
-  ["bigint", "long"],
-  ["long", "long"],
-  ["float", "float"],
-  ["real", "float"],
-  ["double", "double"],
-  ["boolean", "boolean"],
-  ["bool", "boolean"],
-  ["string", "string"],
-  ["binary", "binary"],
-  ["date", "date"],
-  ["timestamp", "timestamp"],
-  ["timestamp_ltz", "timestamp"],
-  ["timestamp_ntz", "timestamp_ntz"],
-]);
+// Delta's name for each SDK primitive; `variant` has none (Delta tables here have no variant type).
+const DELTA_PRIMITIVES: Readonly<Record<PrimitiveTypeName, DeltaPrimitiveName | undefined>> = {
+  tinyint: "byte", smallint: "short", int: "integer", bigint: "long", float: "float", double: "double",
+  boolean: "boolean", string: "string", binary: "binary", date: "date", timestamp: "timestamp",
+  timestamp_ntz: "timestamp_ntz", variant: undefined,
+};
 
 /**
  * Parses a Unity Catalog / Spark SQL type string such as `bigint`, `decimal(10,2)`, `varchar(20)`,
@@ -38,10 +34,7 @@ const PRIMITIVE_ALIASES: ReadonlyMap<string, DeltaPrimitiveName> = new Map([
  * @throws SchemaError naming the text and the position of the first problem.
  */
 export function parseSqlType(text: string): DeltaType {
-  const parser = new SqlTypeParser(text);
-  const type = parser.type();
-  parser.expectEnd();
-  return type;
+  return toDeltaType(parseColumnType(text, deltaOptions(text)), text);
 }
 
 /**
@@ -51,170 +44,50 @@ export function parseSqlType(text: string): DeltaType {
  * @throws SchemaError on a syntax error, an unknown type or a duplicate column name.
  */
 export function parseColumnList(sql: string): DeltaField[] {
-  const parser = new SqlTypeParser(sql);
-  const fields: DeltaField[] = [];
-  do {
-    fields.push(parser.field(false));
-  } while (parser.accept(","));
-  parser.expectEnd();
+  const fields = parseSdkColumnList(sql, deltaOptions(sql)).map((field) => toDeltaField(field, sql));
   assertUniqueFieldNames(fields, sql);
   return fields;
 }
 
-// A recursive-descent parser over the token list; each method consumes one grammar rule.
-class SqlTypeParser {
-  private readonly tokens: SqlToken[];
-  private index = 0;
+// Makes the SDK's parser raise SchemaErrors, and refuse, where they are written, the types it reads
+// but Delta cannot hold: variant, and structs whose field names clash (Spark ignores case in names).
+// A struct's fields are converted for its check and again for the result: schemas are small, and it
+// keeps the one naming rule in unique-field-names.ts.
+function deltaOptions(text: string): ColumnTypeParseOptions {
+  return {
+    check(type: ColumnType, position: number): void {
+      if (type.kind === "primitive") deltaPrimitive(type.name, text, position);
+      if (type.kind === "struct") assertUniqueFieldNames(type.fields.map((field) => toDeltaField(field, text)), text, position);
+    },
+    error: (reason: string, position?: number) => new SchemaError(reason, { text, position }),
+  };
+}
 
-  constructor(private readonly text: string) {
-    this.tokens = tokenizeSqlType(text);
-  }
+function deltaPrimitive(name: PrimitiveTypeName, text: string, position?: number): DeltaPrimitiveName {
+  const delta = DELTA_PRIMITIVES[name];
+  if (delta === undefined) throw new SchemaError(`Unsupported type "${name}"`, { text, position, unsupportedType: name });
+  return delta;
+}
 
-  type(): DeltaType {
-    const token = this.next();
-    if (token.kind !== "word") throw this.error(`Expected a type name, found ${describeToken(token)}`, token);
-    const name = token.value.toLowerCase();
-    switch (name) {
-      case "array":
-        return this.arrayType();
-      case "map":
-        return this.mapType();
-      case "struct":
-        return this.structType();
-      case "decimal":
-      case "dec":
-      case "numeric":
-        return this.decimalType(token);
-      case "varchar":
-      case "char":
-        this.expect("(");
-        this.number();
-        this.expect(")");
-        return { kind: "primitive", name: "string" };
-    }
-    const primitive = PRIMITIVE_ALIASES.get(name);
-    if (primitive === undefined) throw this.error(`Unknown or unsupported type "${token.value}"`, token);
-    return { kind: "primitive", name: primitive };
-  }
-
-  field(inStruct: boolean): DeltaField {
-    const nameToken = this.next();
-    if (nameToken.kind !== "word" && nameToken.kind !== "quoted") {
-      throw this.error(`Expected a column name, found ${describeToken(nameToken)}`, nameToken);
-    }
-    if (inStruct) this.accept(":");
-    const type = this.type();
-    let nullable = true;
-    const metadata: Record<string, unknown> = {};
-    for (;;) {
-      if (this.acceptWord("not")) {
-        this.expectWord("null");
-        nullable = false;
-      } else if (this.acceptWord("comment")) {
-        const comment = this.next();
-        if (comment.kind !== "string") throw this.error("Expected a quoted comment", comment);
-        metadata["comment"] = comment.value;
-      } else {
-        break;
-      }
-    }
-    return { name: nameToken.value, type, nullable, metadata };
-  }
-
-  accept(punct: string): boolean {
-    const token = this.peek();
-    if (token.kind !== "punct" || token.value !== punct) return false;
-    this.index++;
-    return true;
-  }
-
-  expectEnd(): void {
-    const token = this.peek();
-    if (token.kind !== "end") throw this.error(`Unexpected ${describeToken(token)}`, token);
-  }
-
-  private arrayType(): DeltaType {
-    this.expect("<");
-    const elementType = this.type();
-    this.expect(">");
-    return { kind: "array", elementType, containsNull: true };
-  }
-
-  private mapType(): DeltaType {
-    this.expect("<");
-    const keyType = this.type();
-    this.expect(",");
-    const valueType = this.type();
-    this.expect(">");
-    return { kind: "map", keyType, valueType, valueContainsNull: true };
-  }
-
-  private structType(): DeltaType {
-    const open = this.peek();
-    this.expect("<");
-    const fields: DeltaField[] = [];
-    if (!this.accept(">")) {
-      do {
-        fields.push(this.field(true));
-      } while (this.accept(","));
-      this.expect(">");
-    }
-    assertUniqueFieldNames(fields, this.text, open.position);
-    return { kind: "struct", fields };
-  }
-
-  private decimalType(token: SqlToken): DeltaType {
-    let precision = 10;
-    let scale = 0;
-    if (this.accept("(")) {
-      precision = this.number();
-      scale = this.accept(",") ? this.number() : 0;
-      this.expect(")");
-    }
-    if (precision < 1 || precision > MAX_DECIMAL_PRECISION || scale > precision) {
-      throw this.error(`Invalid decimal(${precision},${scale}): need 1 ≤ precision ≤ 38 and scale ≤ precision`, token);
-    }
-    return { kind: "decimal", precision, scale };
-  }
-
-  private number(): number {
-    const token = this.next();
-    if (token.kind !== "number") throw this.error(`Expected a number, found ${describeToken(token)}`, token);
-    return Number(token.value);
-  }
-
-  private expect(punct: string): void {
-    const token = this.peek();
-    if (!this.accept(punct)) throw this.error(`Expected "${punct}", found ${describeToken(token)}`, token);
-  }
-
-  private acceptWord(word: string): boolean {
-    const token = this.peek();
-    if (token.kind !== "word" || token.value.toLowerCase() !== word) return false;
-    this.index++;
-    return true;
-  }
-
-  private expectWord(word: string): void {
-    const token = this.peek();
-    if (!this.acceptWord(word)) throw this.error(`Expected ${word.toUpperCase()}, found ${describeToken(token)}`, token);
-  }
-
-  private peek(): SqlToken {
-    return this.tokens[this.index]!;
-  }
-
-  private next(): SqlToken {
-    const token = this.tokens[this.index]!;
-    if (token.kind !== "end") this.index++;
-    return token;
-  }
-
-  private error(message: string, token: SqlToken): SchemaError {
-    return new SchemaError(message, { text: this.text, position: token.position });
+// Spark's model has no char(n) or varchar(n): Delta stores them as string, and the length is not enforced.
+function toDeltaType(type: ColumnType, text: string): DeltaType {
+  switch (type.kind) {
+    case "primitive":
+      return { kind: "primitive", name: deltaPrimitive(type.name, text) };
+    case "char":
+      return { kind: "primitive", name: "string" };
+    case "decimal":
+      return { kind: "decimal", precision: type.precision, scale: type.scale };
+    case "array":
+      return { kind: "array", elementType: toDeltaType(type.element, text), containsNull: true };
+    case "map":
+      return { kind: "map", keyType: toDeltaType(type.key, text), valueType: toDeltaType(type.value, text), valueContainsNull: true };
+    case "struct":
+      return { kind: "struct", fields: type.fields.map((field) => toDeltaField(field, text)) };
   }
 }
 
-function describeToken(token: SqlToken): string {
-  return token.kind === "end" ? "end of text" : `"${token.value}"`;
+function toDeltaField(field: ColumnField, text: string): DeltaField {
+  const metadata = field.comment === undefined ? {} : { comment: field.comment };
+  return { name: field.name, type: toDeltaType(field.type, text), nullable: field.nullable, metadata };
 }

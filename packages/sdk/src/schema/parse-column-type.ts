@@ -13,6 +13,32 @@ function syntaxError(message: string, text: string, position: number): NonRetria
   return new NonRetriableException(`${message} (at character ${position + 1} of ${JSON.stringify(text)})`);
 }
 
+/** Options of {@link parseColumnType} and {@link parseColumnList}, for callers with their own type model. */
+export interface ColumnTypeParseOptions {
+  /**
+   * Called with every type as soon as it is parsed (a struct's field types before the struct) and the
+   * zero-based position of its first character in the text: throw to refuse a type the caller has no use
+   * for, e.g. `variant`, or a struct whose field names clash.
+   */
+  check?: (type: ColumnType, position: number) => void;
+  /**
+   * Builds the error thrown for bad text from what was wrong (`reason`, e.g. `expected ">", found the end of
+   * the text`) and the zero-based position of the problem in the text (none when the text is not a string).
+   * Without it the error is a NonRetriableException naming the character.
+   */
+  error?: (reason: string, position?: number) => Error;
+}
+
+
+
+/** Makes the error for bad input: what was wrong, and where (a zero-based offset into the text). */
+type Fail = (reason: string, position: number) => Error;
+
+/** The caller's error if it gave `options.error`, else the SDK's own, naming the character. */
+function failWith(text: string, options: ColumnTypeParseOptions): Fail {
+  return (reason, position) => options.error?.(reason, position) ?? syntaxError(reason, text, position);
+}
+
 // Every accepted spelling (lower-cased) of each primitive.
 const PRIMITIVES: ReadonlyMap<string, PrimitiveTypeName> = new Map([
   ["tinyint", "tinyint"], ["byte", "tinyint"],
@@ -35,11 +61,12 @@ const PRIMITIVES: ReadonlyMap<string, PrimitiveTypeName> = new Map([
  * or SQL DDL writes it. Keywords are case-insensitive; aliases (`integer`, `long`, `timestamp_ltz`, …) are
  * read as their canonical type; nesting is limited to 100 levels, as in the official generators.
  *
- * @throws NonRetriableException saying what is wrong and at which character.
+ * @param options - For callers with their own type model: a stricter `check`, and their own `error` class.
+ * @throws NonRetriableException saying what is wrong and at which character (or what `options.error` or
+ * `options.check` throw).
  */
-export function parseColumnType(text: string): ColumnType {
-  if (typeof text !== "string") throw new NonRetriableException(`a column type must be a string, got ${typeof text}`);
-  const parser = new Parser(text);
+export function parseColumnType(text: string, options: ColumnTypeParseOptions = {}): ColumnType {
+  const parser = new Parser(stringInput(text, "a column type", options), options);
   const type = parser.type(0);
   parser.expectEnd();
   return type;
@@ -49,16 +76,24 @@ export function parseColumnType(text: string): ColumnType {
  * Parses a SQL column list, `name TYPE [NOT NULL] [COMMENT 'text'], …` (names may be backquoted), e.g.
  * `"device_name STRING NOT NULL, temp INT COMMENT 'celsius', tags ARRAY<STRING>"`.
  *
- * @throws NonRetriableException saying what is wrong and at which character.
+ * @param options - As for {@link parseColumnType}: `check` sees every column's type too.
+ * @throws NonRetriableException saying what is wrong and at which character (or what `options.error` or
+ * `options.check` throw).
  */
-export function parseColumnList(text: string): ColumnField[] {
-  if (typeof text !== "string") throw new NonRetriableException(`a column list must be a string, got ${typeof text}`);
-  const parser = new Parser(text);
+export function parseColumnList(text: string, options: ColumnTypeParseOptions = {}): ColumnField[] {
+  const parser = new Parser(stringInput(text, "a column list", options), options);
   const fields: ColumnField[] = [];
   do fields.push(parser.field(false, 0));
   while (parser.accept(","));
   parser.expectEnd();
   return fields;
+}
+
+/** `text` itself, checked to be a string: JavaScript callers may pass anything. */
+function stringInput(text: unknown, what: string, options: ColumnTypeParseOptions): string {
+  if (typeof text === "string") return text;
+  const reason = `${what} must be a string, got ${typeof text}`;
+  throw options.error?.(reason) ?? new NonRetriableException(reason);
 }
 
 interface Token {
@@ -70,13 +105,23 @@ interface Token {
 // Recursive descent: one method per grammar rule, `depth` counting nested type constructors.
 class Parser {
   private readonly tokens: Token[];
+  private readonly fail: Fail;
   private index = 0;
 
-  constructor(private readonly text: string) {
-    this.tokens = tokenize(text);
+  constructor(text: string, private readonly options: ColumnTypeParseOptions) {
+    this.fail = failWith(text, options);
+    this.tokens = tokenize(text, this.fail);
   }
 
+  /** One type, shown to `options.check` once whole. */
   type(depth: number): ColumnType {
+    const start = this.tokens[this.index]!.position;
+    const type = this.uncheckedType(depth);
+    this.options.check?.(type, start);
+    return type;
+  }
+
+  private uncheckedType(depth: number): ColumnType {
     const token = this.next();
     if (token.kind !== "word") throw this.error(`expected a type name, found ${describe(token)}`, token);
     const word = token.value.toLowerCase();
@@ -202,8 +247,8 @@ class Parser {
     return token;
   }
 
-  private error(message: string, token: Token): NonRetriableException {
-    return syntaxError(message, this.text, token.position);
+  private error(message: string, token: Token): Error {
+    return this.fail(message, token.position);
   }
 }
 
@@ -214,7 +259,7 @@ function describe(token: Token): string {
 const PUNCTUATION = "<>(),:";
 
 /** Splits text into words, `backquoted` names, numbers, 'string' literals and punctuation. */
-function tokenize(text: string): Token[] {
+function tokenize(text: string, fail: Fail): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -226,7 +271,7 @@ function tokenize(text: string): Token[] {
     } else if (PUNCTUATION.includes(c)) {
       tokens.push({ kind: "punct", value: c, position: i++ });
     } else if (c === "`" || c === "'" || c === '"') {
-      i = readQuoted(text, i, tokens);
+      i = readQuoted(text, i, tokens, fail);
     } else if ((match = /^[0-9]+/.exec(rest)) !== null) {
       tokens.push({ kind: "number", value: match[0], position: i });
       i += match[0].length;
@@ -234,7 +279,7 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: "word", value: match[0], position: i });
       i += match[0].length;
     } else {
-      throw syntaxError(`unexpected character ${JSON.stringify(c)}`, text, i);
+      throw fail(`unexpected character ${JSON.stringify(c)}`, i);
     }
   }
   tokens.push({ kind: "end", value: "", position: text.length });
@@ -245,13 +290,13 @@ function tokenize(text: string): Token[] {
  * Backquoted names double a backquote to include one; string literals (comments) escape with a backslash.
  * Returns the index after the closing quote.
  */
-function readQuoted(text: string, start: number, tokens: Token[]): number {
+function readQuoted(text: string, start: number, tokens: Token[], fail: Fail): number {
   const quote = text[start]!;
   const name = quote === "`";
   let value = "";
   let i = start + 1;
   for (;;) {
-    if (i >= text.length) throw syntaxError(name ? "unterminated backquoted name" : "unterminated string", text, start);
+    if (i >= text.length) throw fail(name ? "unterminated backquoted name" : "unterminated string", start);
     const c = text[i]!;
     if (c === quote && !(name && text[i + 1] === "`")) break;
     if (name && c === "`") {
@@ -265,7 +310,7 @@ function readQuoted(text: string, start: number, tokens: Token[]): number {
       i++;
     }
   }
-  if (name && value === "") throw syntaxError("empty backquoted name", text, start);
+  if (name && value === "") throw fail("empty backquoted name", start);
   tokens.push({ kind: name ? "quoted" : "string", value, position: start });
   return i + 1;
 }
