@@ -62,8 +62,10 @@ server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p
   if (err) throw err;
   console.log(JSON.stringify({ port }));
 });
-process.on("SIGTERM", () => server.forceShutdown());
-process.on("disconnect", () => {
+// Exit, not just stop serving: the IPC channel to the bench runner would otherwise keep both processes alive.
+const stop = (): void => {
   server.forceShutdown();
   process.exit(0);
-});
+};
+process.on("SIGTERM", stop);
+process.on("disconnect", stop);
