@@ -43,6 +43,17 @@ describe("coalescing single-record calls", () => {
     assert.equal(requests[1]![1][498], '{"i":499}');
   });
 
+  it("sends a synchronous burst of calls on an idle stream as one request, at once", async () => {
+    const { server, stream } = await open((call) => autoAck(call));
+    const offsets = await Promise.all(Array.from({ length: 50 }, (_, i) => stream.ingestRecordOffset(`{"i":${i}}`)));
+    await stream.flush();
+    await stream.close();
+    assert.deepEqual(offsets, Array.from({ length: 50 }, (_, i) => BigInt(i)));
+    const requests = ingests(server.calls[0]!);
+    assert.equal(requests.length, 1, "no record waited for an event-loop turn, and none went out alone");
+    assert.deepEqual(requests[0], [0, Array.from({ length: 50 }, (_, i) => `{"i":${i}}`)]);
+  });
+
   it("keeps an acknowledgment and callback per record", async () => {
     const perRecord: bigint[] = [];
     const { stream } = await open((call) => autoAck(call), { ackCallback: { onAck: (o: bigint) => perRecord.push(o) } });

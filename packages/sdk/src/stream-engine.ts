@@ -3,8 +3,9 @@
  * bookkeeping, recovery and the pause that follows a `CloseStreamSignal`. The public `ZerobusStream` is a
  * thin facade over it that encodes records and checks arguments.
  *
- * Sending: a single-record entry made while nothing is in flight goes out at once; otherwise the send waits
- * one event-loop turn, so the single records ingested meanwhile (a loop of ingest calls runs within one turn)
+ * Sending: records ingested while nothing is in flight go out as soon as the calling code yields (a
+ * microtask: a lone record leaves at once, a synchronous burst as one request); otherwise the send waits one
+ * event-loop turn, so the single records ingested meanwhile (a loop of ingest calls runs within one turn)
  * leave together as one batch request, bounded by `maxRecordsPerRequest` and `maxBytesPerRequest`. Every
  * record keeps its own logical offset and acknowledgment; a batch call is always its own request. How
  * entries become requests is `request-sender.ts`.
@@ -269,12 +270,14 @@ export class StreamEngine {
     this.#pump();
   }
 
-  /** Sends now if nothing is in flight; else once this event-loop turn is over (see the module comment). */
+  /** Sends as soon as the caller yields if nothing is in flight; else once this event-loop turn is over. */
   #schedulePump(): void {
     if (this.#pumpScheduled) return;
-    if (this.#ledger.unackedRequests === 0 && !this.#waitingForDrain) return this.#pump();
     this.#pumpScheduled = true;
-    setImmediate(this.#scheduledPump);
+    // Idle: send once the calling code yields (a microtask, before any I/O), so a lone record leaves at once
+    // and a synchronous burst of calls leaves as one request. Busy: wait for the end of this event-loop turn.
+    if (this.#ledger.unackedRequests === 0 && !this.#waitingForDrain) queueMicrotask(this.#scheduledPump);
+    else setImmediate(this.#scheduledPump);
   }
 
   readonly #scheduledPump = (): void => {
