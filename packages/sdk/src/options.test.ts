@@ -25,7 +25,7 @@ describe("resolveStreamOptions", () => {
         meter: undefined,
         meterProvider: undefined,
         maxRecordsPerRequest: 10_000,
-        maxBytesPerRequest: 4 * 1024 * 1024,
+        maxBytesPerRequest: 256 * 1024,
       },
     );
   });

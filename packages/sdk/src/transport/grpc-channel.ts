@@ -53,7 +53,7 @@ const identity = (buf: Buffer): Buffer => buf;
 
 /**
  * Unsent bytes a call may hold before `write` asks the caller to wait. grpc-js counts messages, not bytes
- * (16 of them), which for coalesced 4 MiB requests would let 64 MiB wait in memory; 1 MiB is many HTTP/2
+ * (16 of them), which for batches of several MiB would let tens of MiB wait in memory; 1 MiB is many HTTP/2
  * flow-control windows' worth, so the socket never runs dry.
  */
 const MAX_UNSENT_BYTES = 1024 * 1024;
