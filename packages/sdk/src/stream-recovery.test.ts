@@ -1,24 +1,13 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { GrpcStatus, NonRetriableException, ZerobusException } from "./errors.js";
-import { RecordType } from "./record-type.js";
-import { ZerobusSdk } from "./sdk.js";
 import { StreamState } from "./stream-state.js";
-import { TableProperties } from "./table-properties.js";
-import { FAST, TABLE, staticHeaders, until, within } from "./test-support/fixtures.js";
-import { autoAck, startScriptedServer, type ScriptedCall } from "./test-support/scripted-server.js";
+import { until, within } from "./test-support/fixtures.js";
+import { autoAck } from "./test-support/scripted-server.js";
+import { useScriptedStreams } from "./test-support/scripted-stream.js";
 
-const OPTIONS = { ...FAST, recordType: RecordType.JSON };
-const closers: Array<() => Promise<void>> = [];
-after(() => Promise.all(closers.map((c) => c())));
-
-async function open(script: (call: ScriptedCall, index: number) => void | Promise<void>, options: object = OPTIONS) {
-  const server = await startScriptedServer(script);
-  closers.push(() => server.close());
-  const sdk = new ZerobusSdk(server.endpoint, "");
-  const stream = await sdk.createStream(new TableProperties(TABLE), "", "", options, staticHeaders());
-  return { server, sdk, stream };
-}
+// Options given to open() are laid over FAULT_OPTIONS (JSON records, fast timeouts).
+const open = useScriptedStreams();
 
 
 describe("recovery after a retriable failure", () => {
@@ -78,7 +67,7 @@ describe("recovery after a retriable failure", () => {
         await call.done;
         clearInterval(timer);
       },
-      { ...OPTIONS, serverLackOfAckTimeoutMs: 200 },
+      { serverLackOfAckTimeoutMs: 200 },
     );
     await stream.ingestRecord({ a: 0 });
     const second = await stream.ingestRecord({ a: 1 });
@@ -88,7 +77,7 @@ describe("recovery after a retriable failure", () => {
   });
 
   it("an idle stream never times out", async () => {
-    const { server, stream } = await open((call) => autoAck(call), { ...OPTIONS, serverLackOfAckTimeoutMs: 30 });
+    const { server, stream } = await open((call) => autoAck(call), { serverLackOfAckTimeoutMs: 30 });
     await stream.ingestRecord({ a: 1 }).then((a) => a.waitForAck());
     const idle = new Promise((resolve) => setTimeout(resolve, 150));
     await idle;
@@ -151,7 +140,7 @@ describe("CloseStreamSignal", () => {
         call.closeSignal(60_000);
         await call.done;
       },
-      { ...OPTIONS, streamPausedMaxWaitTimeMs: 0 },
+      { streamPausedMaxWaitTimeMs: 0 },
     );
     const ack = await stream.ingestRecord({ n: 0 });
     assert.equal(await within(ack.waitForAck(), 5000, "ack"), 0n);
@@ -201,7 +190,7 @@ describe("failures that end the stream", () => {
         await call.nextIngest();
         call.end(GrpcStatus.UNAVAILABLE, "gone");
       },
-      { ...OPTIONS, recovery: false },
+      { recovery: false },
     );
     const ack = await stream.ingestRecord({ n: 0 });
     await assert.rejects(ack.waitForAck(), (err: unknown) => err instanceof ZerobusException && err.retriable);
@@ -218,7 +207,7 @@ describe("failures that end the stream", () => {
         await call.nextIngest();
         call.end(GrpcStatus.UNAVAILABLE, "went down");
       },
-      { ...OPTIONS, recoveryRetries: 2 },
+      { recoveryRetries: 2 },
     );
     const ack = await stream.ingestRecord({ n: 0 });
     await assert.rejects(ack.waitForAck(), (err: unknown) => err instanceof ZerobusException && /gave up after 3 attempts/.test(err.message) && err.cause instanceof ZerobusException);

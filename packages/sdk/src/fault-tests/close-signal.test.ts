@@ -15,18 +15,14 @@ import { DeliveryTracker, assertDelivered } from "../test-support/delivery-track
 import { startLocalZerobus } from "../test-support/local-zerobus.js";
 import { MemoryTable, serveDurably } from "../test-support/memory-table.js";
 import { ingestTracked, recordId, unackedIds } from "../test-support/numbered-records.js";
-import { openScriptedStream, type ScriptedStream } from "../test-support/scripted-stream.js";
+import { useScriptedStreams, type ScriptedStream } from "../test-support/scripted-stream.js";
 import type { ScriptedCall } from "../test-support/scripted-server.js";
 
-const teardown: Array<() => Promise<void>> = [];
-after(() => Promise.all(teardown.map((t) => t())));
 const SLACK_MS = 25; // timers may fire slightly early relative to performance.now()
 
-async function open(script: (call: ScriptedCall, index: number) => void | Promise<void>, options: object = {}): Promise<ScriptedStream> {
-  const opened = await openScriptedStream(script, options);
-  teardown.push(() => opened.close());
-  return opened;
-}
+const open = useScriptedStreams();
+const teardown: Array<() => Promise<void>> = [];
+after(() => Promise.all(teardown.map((t) => t())));
 
 /**
  * The first call acks request 0, holds request 1, and on request 2 announces a close of `durationMs`, then

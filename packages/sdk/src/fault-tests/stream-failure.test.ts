@@ -16,17 +16,12 @@ import { within } from "../test-support/fixtures.js";
 import { DeliveryTracker, assertDelivered } from "../test-support/delivery-tracker.js";
 import { MemoryTable, serveDurably } from "../test-support/memory-table.js";
 import { ingestTracked, recordId, unackedIds } from "../test-support/numbered-records.js";
-import { openScriptedStream, type ScriptedStream } from "../test-support/scripted-stream.js";
-import type { ScriptedCall } from "../test-support/scripted-server.js";
+import { useScriptedStreams, type ScriptedStream } from "../test-support/scripted-stream.js";
 
+
+const open = useScriptedStreams();
 const teardown: Array<() => Promise<void>> = [];
 after(() => Promise.all(teardown.map((t) => t())));
-
-async function open(script: (call: ScriptedCall, index: number) => void | Promise<void>, options: object = {}): Promise<ScriptedStream> {
-  const opened = await openScriptedStream(script, options);
-  teardown.push(() => opened.close());
-  return opened;
-}
 
 /** Ingests ids 0..4 as [0], [1, 2], [3], [4]: the first is acked by the scripts below, the rest are not. */
 async function ingestFive(stream: ZerobusStream, tracker: DeliveryTracker): Promise<RecordAcknowledgment[]> {

@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { NonRetriableException } from "../errors.js";
-import { RecordType } from "../record-type.js";
-import { ZerobusSdk } from "../sdk.js";
-import { TableProperties } from "../table-properties.js";
-import { FAST, TABLE, staticHeaders, within } from "../test-support/fixtures.js";
-import { autoAck, startScriptedServer, type ScriptedCall } from "../test-support/scripted-server.js";
+import { within } from "../test-support/fixtures.js";
+import { autoAck, type ScriptedCall } from "../test-support/scripted-server.js";
+import { useScriptedStreams } from "../test-support/scripted-stream.js";
 import { ingestAll } from "./ingest-all.js";
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function openStream(script: (call: ScriptedCall) => void | Promise<void>, options: object = {}) {
-  const server = await startScriptedServer(script);
-  servers.push(server);
-  const sdk = new ZerobusSdk(server.endpoint, "http://127.0.0.1:1");
-  const stream = await sdk.createStream(new TableProperties(TABLE), "", "", { ...FAST, recordType: RecordType.JSON, ...options }, staticHeaders());
-  return { server, stream };
-}
+const openStream = useScriptedStreams();
 
 const requestSizes = (call: ScriptedCall) =>
   call.received.filter((r) => !r.createStream).map((r) => (r.ingestRecord ? 1 : r.ingestRecordBatch!.jsonBatch!.records.length));

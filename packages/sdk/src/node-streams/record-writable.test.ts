@@ -1,27 +1,15 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { NonRetriableException } from "../errors.js";
-import { RecordType } from "../record-type.js";
-import { ZerobusSdk } from "../sdk.js";
 import { StreamState } from "../stream-state.js";
-import { TableProperties } from "../table-properties.js";
-import { FAST, TABLE, staticHeaders, until, within } from "../test-support/fixtures.js";
-import { autoAck, startScriptedServer, type ScriptedCall } from "../test-support/scripted-server.js";
+import { until, within } from "../test-support/fixtures.js";
+import { autoAck, type ScriptedCall } from "../test-support/scripted-server.js";
+import { useScriptedStreams } from "../test-support/scripted-stream.js";
 import { createRecordWritable } from "./record-writable.js";
 
-const JSON_OPTIONS = { ...FAST, recordType: RecordType.JSON };
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function openStream(script: (call: ScriptedCall) => void | Promise<void>, options: object = {}) {
-  const server = await startScriptedServer(script);
-  servers.push(server);
-  const sdk = new ZerobusSdk(server.endpoint, "http://127.0.0.1:1");
-  const stream = await sdk.createStream(new TableProperties(TABLE), "", "", { ...JSON_OPTIONS, ...options }, staticHeaders());
-  return { server, stream };
-}
+const openStream = useScriptedStreams();
 
 /** Records (as JSON objects `{ n }`) the server received on a call, in order. */
 const received = (call: ScriptedCall): number[] =>
