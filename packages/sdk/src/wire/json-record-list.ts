@@ -9,6 +9,8 @@
  * copied into the request with one Latin-1 write.
  */
 
+import { SIZE_IS_LENGTH, type BatchSizes } from "./batch-sizes.js";
+
 const RECORD_TAG = "\n"; // field 1, wire type 2 (length-delimited)
 const CACHED_PREFIXES = 1 << 14; // every length whose varint takes one or two bytes
 const prefixes: Array<string | undefined> = [];
@@ -29,14 +31,13 @@ function buildPrefix(length: number): string {
 }
 
 /**
- * Whether `records[from..to)` are all strings of ASCII text, given each record's UTF-8 size (`"length"`:
- * each is its length): a string is ASCII exactly when its UTF-8 size equals its length, since any other
+ * Whether `records[from..to)` are all strings of ASCII text, given each record's UTF-8 size: a string is ASCII exactly when its UTF-8 size equals its length, since any other
  * character takes two bytes or more.
  */
-export function isAsciiText(records: readonly unknown[], sizes: readonly number[] | "length", from: number, to: number): records is readonly string[] {
+export function isAsciiText(records: readonly unknown[], sizes: BatchSizes, from: number, to: number): records is readonly string[] {
   for (let i = from; i < to; i++) {
     const record = records[i];
-    if (typeof record !== "string" || (sizes !== "length" && record.length !== sizes[i])) return false;
+    if (typeof record !== "string" || (sizes !== SIZE_IS_LENGTH && record.length !== sizes[i])) return false;
   }
   return true;
 }

@@ -6,6 +6,7 @@
  * Field numbers: PROTOCOL.md §1.3. JSON records travel as `string` fields and protobuf records as `bytes`
  * fields; both are length-delimited, so the bytes written are the same apart from the field number.
  */
+import { SIZE_IS_LENGTH, type BatchSizes } from "./batch-sizes.js";
 import { asciiRecordListSize, isAsciiText, writeAsciiRecordList } from "./json-record-list.js";
 import { ENVELOPE_ROOM, FramedBatch } from "./framed-batch.js";
 import { allocRequestBuffer, releaseRequestBuffer } from "./request-buffers.js";
@@ -33,11 +34,7 @@ const lenFieldSize = (field: number, bodySize: number): number =>
 export const wireRecordBytes = (record: WireRecord): number =>
   typeof record === "string" ? Buffer.byteLength(record, "utf8") : record.length;
 
-/** Says that every record of a batch is as long on the wire as its `.length`: bytes, or ASCII text. */
-export const SIZE_IS_LENGTH = "length";
-
-/** The encoded size of each record of a batch, or {@link SIZE_IS_LENGTH} (which needs no array per batch). */
-export type BatchSizes = readonly number[] | typeof SIZE_IS_LENGTH;
+export { SIZE_IS_LENGTH, type BatchSizes } from "./batch-sizes.js";
 
 /** What {@link measureWireRecords} found: the size of each record, and their sum. */
 export interface MeasuredBatch {
@@ -60,6 +57,11 @@ export function measureWireRecords(records: readonly WireRecord[]): MeasuredBatc
   if (text === 0 || (text === records.length && Buffer.byteLength(records.join(""), "utf8") === chars)) {
     return { sizes: SIZE_IS_LENGTH, bytes: chars };
   }
+  return measureEachRecord(records);
+}
+
+/** The slow path of {@link measureWireRecords}: one UTF-8 measurement per text record. */
+function measureEachRecord(records: readonly WireRecord[]): MeasuredBatch {
   const sizes = new Array<number>(records.length);
   let bytes = 0;
   for (let i = 0; i < records.length; i++) bytes += sizes[i] = wireRecordBytes(records[i]!);
@@ -156,9 +158,10 @@ export function prepareBatch(records: readonly WireRecord[]): PreparedBatch {
       for (const record of records) bytes += record.length;
       return { payload: new FramedBatch(memory, records.length), bytes };
     }
-    releaseRequestBuffer(memory); // some record is not ASCII: measure them first
+    releaseRequestBuffer(memory);
   }
-  const { sizes, bytes } = measureWireRecords(records);
+  // Text that failed the ASCII check needs no second whole-batch check: measure record by record.
+  const { sizes, bytes } = asciiSize === undefined ? measureWireRecords(records) : measureEachRecord(records);
   return { payload: encodeBatchBody(records, sizes), bytes };
 }
 
