@@ -94,8 +94,16 @@ export class UcClient {
   }
 
   /** The first `limit` rows of a table and its row count, from `zerobus local`'s rows route. */
-  getTableRows(name: TableName, limit: number): Promise<UcTableRows> {
-    return this.call("GET", `${TABLES_PATH}/${encodeURIComponent(name.fullName)}/rows?limit=${limit}`) as Promise<UcTableRows>;
+  async getTableRows(name: TableName, limit: number): Promise<UcTableRows> {
+    try {
+      return (await this.call("GET", `${TABLES_PATH}/${encodeURIComponent(name.fullName)}/rows?limit=${limit}`)) as UcTableRows;
+    } catch (err) {
+      // An unknown table is the service's 404 TABLE_DOES_NOT_EXIST; any other 404 means no rows route at all.
+      if (err instanceof UcRequestError && err.status === 404 && err.errorCode !== "TABLE_DOES_NOT_EXIST") {
+        throw new CliError("the workspace has no rows API (only 'zerobus local' serves rows over HTTP); pass --data-dir DIR to read a local table's files", { cause: err });
+      }
+      throw err;
+    }
   }
 
   /** `POST …/tables` with a create-table body; returns the created table. */

@@ -9,7 +9,7 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { countTableRows, parseSparkSchema, readTable, rowToJson, type DeltaField } from "@zerobus-ts/local";
-import { UcClient, UcRequestError } from "../catalog/uc-client.js";
+import { UcClient } from "../catalog/uc-client.js";
 import { CliError, EXIT_CODES, errorText, UsageError } from "../cli-error.js";
 import type { CommandContext } from "../command-context.js";
 import { expectPositionals, HELP_OPTION, parseCommandLine, parseIntegerFlag } from "../command-line.js";
@@ -40,12 +40,14 @@ ${connectionHelp(false)}
 const COUNT_OPTIONS = { ...HELP_OPTION, ...CONNECTION_OPTIONS, "data-dir": { type: "string" } } as const;
 const HEAD_OPTIONS = { ...COUNT_OPTIONS, n: { type: "string", short: "n" } } as const;
 
-/** Rows of a table (at most the limit asked for) and how many it has in all. */
+/** The first rows of a table, with its columns. */
 interface TableRows {
   fields: DeltaField[];
   rows: JsonRow[];
-  rowCount: number;
 }
+
+/** Where rows come from: the flags and environment of the command. */
+type RowSourceFlags = ConnectionFlags & { "data-dir"?: string | undefined };
 
 /** `zerobus tables head TABLE`. */
 export async function runTablesHead(args: string[], ctx: CommandContext): Promise<number> {
@@ -53,7 +55,9 @@ export async function runTablesHead(args: string[], ctx: CommandContext): Promis
   if (values.help) return help(ctx, HEAD_HELP);
   expectPositionals(positionals, 1, "zerobus tables head TABLE [-n 10] [--data-dir DIR]");
   const limit = values.n === undefined ? 10 : parseIntegerFlag(values.n, "n", 0);
-  const table = await readRows(parseTableName(positionals[0]!), limit, values, ctx);
+  const name = parseTableName(positionals[0]!);
+  const dataDir = values["data-dir"];
+  const table = dataDir !== undefined ? await readFromDataDir(name, resolve(dataDir), limit) : await readFromService(name, limit, serviceClient(values, ctx));
   for (const row of table.rows) ctx.stdout.write(`${renderJsonRow(row, table.fields)}\n`);
   return EXIT_CODES.OK;
 }
@@ -63,8 +67,10 @@ export async function runTablesCount(args: string[], ctx: CommandContext): Promi
   const { values, positionals } = parseCommandLine(args, COUNT_OPTIONS);
   if (values.help) return help(ctx, COUNT_HELP);
   expectPositionals(positionals, 1, "zerobus tables count TABLE [--data-dir DIR]");
-  const table = await readRows(parseTableName(positionals[0]!), 0, values, ctx);
-  ctx.stdout.write(`${table.rowCount}\n`);
+  const name = parseTableName(positionals[0]!);
+  const dataDir = values["data-dir"];
+  const count = dataDir !== undefined ? await countInDataDir(name, resolve(dataDir)) : (await serviceClient(values, ctx).getTableRows(name, 0)).row_count;
+  ctx.stdout.write(`${count}\n`);
   return EXIT_CODES.OK;
 }
 
@@ -73,9 +79,8 @@ function help(ctx: CommandContext, text: string): number {
   return EXIT_CODES.OK;
 }
 
-function readRows(name: TableName, limit: number, flags: ConnectionFlags & { "data-dir"?: string | undefined }, ctx: CommandContext): Promise<TableRows> {
-  const dataDir = flags["data-dir"];
-  if (dataDir !== undefined) return readFromDataDir(name, resolve(dataDir), limit);
+/** A client for the service's rows route; a usage error when no workspace is configured at all. */
+function serviceClient(flags: RowSourceFlags, ctx: CommandContext): UcClient {
   const noWorkspace = (flags["workspace-url"] ?? ctx.env["DATABRICKS_WORKSPACE_URL"] ?? "") === "";
   if (noWorkspace) {
     throw new UsageError(
@@ -83,33 +88,38 @@ function readRows(name: TableName, limit: number, flags: ConnectionFlags & { "da
         "or --data-dir DIR, its data directory: the Zerobus and Unity Catalog APIs have no call that returns rows",
     );
   }
-  return readFromService(name, limit, new UcClient(resolveConnection(flags, ctx.env, false)));
+  return new UcClient(resolveConnection(flags, ctx.env, false));
 }
 
 async function readFromDataDir(name: TableName, root: string, limit: number): Promise<TableRows> {
-  const dir = join(root, name.catalog, name.schema, name.table);
-  const isTable = await stat(join(dir, "_delta_log")).then((s) => s.isDirectory(), () => false);
-  if (!isTable) throw new CliError(`table ${name.fullName} does not exist under ${root} (no Delta table at ${dir})`);
+  const dir = await tableDir(name, root);
   try {
     const contents = await readTable(dir, { limit });
-    const { rows: rowCount } = await countTableRows(dir, { version: contents.version });
-    return { fields: contents.fields, rows: contents.rows.map((row) => rowToJson(contents.fields, row)), rowCount };
+    return { fields: contents.fields, rows: contents.rows.map((row) => rowToJson(contents.fields, row)) };
   } catch (err) {
     throw new CliError(`cannot read table ${name.fullName}: ${errorText(err)}`, { cause: err });
   }
 }
 
-async function readFromService(name: TableName, limit: number, client: UcClient): Promise<TableRows> {
-  let answer;
+async function countInDataDir(name: TableName, root: string): Promise<number> {
+  const dir = await tableDir(name, root);
   try {
-    answer = await client.getTableRows(name, limit);
+    return (await countTableRows(dir)).rows;
   } catch (err) {
-    // An unknown table is the service's 404 TABLE_DOES_NOT_EXIST; any other 404 means no rows route at all.
-    if (err instanceof UcRequestError && err.status === 404 && err.errorCode !== "TABLE_DOES_NOT_EXIST") {
-      throw new CliError(`the workspace has no rows API (only 'zerobus local' serves rows over HTTP); pass --data-dir DIR to read a local table's files`, { cause: err });
-    }
-    throw err;
+    throw new CliError(`cannot read table ${name.fullName}: ${errorText(err)}`, { cause: err });
   }
+}
+
+/** The table's directory under a data dir; a `CliError` when there is no Delta table there. */
+async function tableDir(name: TableName, root: string): Promise<string> {
+  const dir = join(root, name.catalog, name.schema, name.table);
+  const isTable = await stat(join(dir, "_delta_log")).then((s) => s.isDirectory(), () => false);
+  if (!isTable) throw new CliError(`table ${name.fullName} does not exist under ${root} (no Delta table at ${dir})`);
+  return dir;
+}
+
+async function readFromService(name: TableName, limit: number, client: UcClient): Promise<TableRows> {
+  const answer = await client.getTableRows(name, limit);
   const schema = JSON.stringify({ type: "struct", fields: answer.columns.map((column) => JSON.parse(column.type_json) as unknown) });
-  return { fields: parseSparkSchema(schema), rows: answer.rows, rowCount: answer.row_count };
+  return { fields: parseSparkSchema(schema), rows: answer.rows };
 }
