@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { readTable } from "@zerobus-ts/local";
 import { RecordType, TableProperties, ZerobusSdk } from "@zerobus-ts/sdk";
@@ -143,6 +145,25 @@ describe("zerobus tables (real binary against a local service)", { timeout: 60_0
     assert.match(noEnv.stderr, /missing workspace url: pass --workspace-url or set DATABRICKS_WORKSPACE_URL/);
     assert.equal(unknownTable.code, 1);
     assert.match(unknownTable.stderr, /table main\.default\.none does not exist under/);
+  });
+
+  test("head against a workspace without the rows API says so and points at --data-dir", async () => {
+    // Stands in for a Databricks workspace (which cannot run here): a token endpoint, and 404 for anything else.
+    const workspace = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (req.url === "/oidc/v1/token") return void res.end(JSON.stringify({ access_token: "t", token_type: "Bearer", expires_in: 3600 }));
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error_code: "ENDPOINT_NOT_FOUND", message: "No API found" }));
+    });
+    await new Promise<void>((resolve) => workspace.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(workspace.address() as AddressInfo).port}`;
+      const result = await runZerobus(["tables", "head", "main.default.rows"], { env: { ...fx.env, DATABRICKS_WORKSPACE_URL: url } });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /the workspace has no rows API \(only 'zerobus local' serves rows over HTTP\); pass --data-dir DIR/);
+    } finally {
+      workspace.close();
+    }
   });
 
   test("wrong credentials are refused with a clear message", async () => {
