@@ -33,13 +33,16 @@ export class WorkerChannel {
   #dead: ZerobusException | undefined;
   #closed = false;
 
-  /** Starts the worker thread (it loads the SDK in the background; the first call waits for it). */
-  constructor(config: WorkerSdkConfig) {
+  /**
+   * Starts the worker thread (it loads the SDK in the background; the first call waits for it).
+   * `workerPath` is for tests: a script that cannot load shows how a failed start is reported.
+   */
+  constructor(config: WorkerSdkConfig, workerPath: string = syncWorkerPath()) {
     const controlBuffer = new SharedArrayBuffer(CONTROL.LENGTH * 4);
     this.#control = new Int32Array(controlBuffer);
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#worker = new Worker(workerBootstrap(syncWorkerPath()), {
+    this.#worker = new Worker(workerBootstrap(workerPath), {
       eval: true,
       workerData: { control: controlBuffer, port: port2, config },
       transferList: [port2],
@@ -66,7 +69,10 @@ export class WorkerChannel {
     this.waitUntil(() => {
       const received = receiveMessageOnPort(this.#port);
       if (received === undefined) return false;
-      reply = received.message as Reply;
+      const message = received.message as Reply | DeadMessage;
+      // A worker that failed to start (or died) posts its reason on the same port, ahead of any reply.
+      if ("dead" in message) throw this.#die(message.dead);
+      reply = message;
       return true;
     });
     if (!reply || reply.id !== id) throw new ZerobusException(`Blocking client: reply ${reply?.id} to call ${id} (${message.op})`);
@@ -109,14 +115,27 @@ export class WorkerChannel {
   }
 
   #deathError(): ZerobusException {
-    if (!this.#dead) {
-      let reason = "unknown reason";
-      for (let m = receiveMessageOnPort(this.#port); m !== undefined; m = receiveMessageOnPort(this.#port)) {
-        const dead = (m.message as Partial<DeadMessage>).dead;
-        if (typeof dead === "string") reason = dead;
-      }
-      this.#dead = new ZerobusException(`The blocking client's worker thread stopped: ${reason}`);
+    if (this.#dead) return this.#dead;
+    let reason = "unknown reason";
+    for (let m = receiveMessageOnPort(this.#port); m !== undefined; m = receiveMessageOnPort(this.#port)) {
+      const dead = (m.message as Partial<DeadMessage>).dead;
+      if (typeof dead === "string") reason = dead;
     }
+    return this.#die(reason);
+  }
+
+  /** Records why the worker died (the first reason wins) and returns the error every later use throws. */
+  #die(reason: string): ZerobusException {
+    this.#dead ??= new ZerobusException(`The blocking client's worker thread stopped: ${reason}${missingWorkerHint(reason)}`);
     return this.#dead;
   }
+}
+
+/** The usual cause of a worker script that cannot be found: the SDK was bundled into one file. */
+function missingWorkerHint(reason: string): string {
+  if (!/sync-worker/.test(reason) || !/Cannot find module|ERR_MODULE_NOT_FOUND/.test(reason)) return "";
+  return (
+    "\n(The blocking client starts its worker from the SDK's own files, sync/sync-worker.js next to sync/index.js. " +
+    "If @zerobus-ts/sdk was bundled into one file, mark it as external so it loads from node_modules.)"
+  );
 }
