@@ -85,7 +85,7 @@ describe("zerobus local (real binary as a child process)", { timeout: 60_000 }, 
     const local = startZerobus(["local", "--port", "0", "--data-dir", join(dir, "tls-data"), "--tls-cert", cert, "--tls-key", key, "--no-auth"]);
     running.push(local);
     const env = parseExportLine(await waitForOutput(local, (out) => out.includes("\nServing."), 20_000));
-    assert.match(env["ZEROBUS_SERVER_ENDPOINT"]!, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(env["ZEROBUS_SERVER_ENDPOINT"]!, /^https:\/\/localhost:\d+$/);
     assert.match(env["DATABRICKS_WORKSPACE_URL"]!, /^https:/);
     const input = join(dir, "tls.jsonl");
     await writeFile(input, '{"a":1}\n{"a":2}\n');

@@ -11,6 +11,7 @@ import { parseTableName } from "../catalog/table-name.js";
 import { TableStore, type TableInfo } from "../catalog/table-store.js";
 import { parseColumnList, parseSqlType } from "../schema/parse-sql-type.js";
 import type { DeltaField } from "../schema/delta-type.js";
+import { advertisedHost } from "./advertised-host.js";
 import { startGrpcFront, type GrpcFront } from "./grpc-front.js";
 import { createHttpFront } from "./http-front.js";
 import type { IngestCall } from "./ingest-call.js";
@@ -29,7 +30,7 @@ export interface ColumnSpec {
 
 /** A running local service. */
 export interface LocalService {
-  /** The Zerobus endpoint for SDKs, e.g. `http://127.0.0.1:50051` (`https://` with TLS). */
+  /** The Zerobus endpoint for SDKs, e.g. `http://127.0.0.1:50051` (`https://localhost:50051` with TLS). */
   serverEndpoint: string;
   /** The workspace / Unity Catalog URL for SDKs, e.g. `http://127.0.0.1:8080`. */
   workspaceUrl: string;
@@ -93,7 +94,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     await writers.release(store.dirOf(name));
   };
 
-  const urlHost = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host.includes(":") ? `[${o.host}]` : o.host;
+  const urlHost = advertisedHost(o.host, o.tls !== undefined);
   const scheme = o.tls === undefined ? "http" : "https";
   let closing: Promise<void> | undefined;
   return {

@@ -14,7 +14,7 @@ describe("TLS", () => {
     const t = await startTestService({ tls: { cert, key } });
     const client = new RawZerobusClient(t.service.serverEndpoint, cert);
     try {
-      assert.match(t.service.serverEndpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(t.service.serverEndpoint, /^https:\/\/localhost:\d+$/);
       assert.match(t.service.workspaceUrl, /^https:\/\//);
       const health = await new Promise<string>((resolve, reject) => {
         request(`${t.service.workspaceUrl}/health`, { ca: cert }, (res) => {
