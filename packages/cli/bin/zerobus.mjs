@@ -1,31 +1,22 @@
 #!/usr/bin/env node
-// The `zerobus` command. Runs the TypeScript sources through tsx (installed with the workspace), so the
-// command works straight after `npm install` with no build step.
-//
-// The command runs in a child process (the "zerobus-source" condition must be set when Node starts), so
-// this launcher passes on the signals it gets — `kill <pid>` must stop `zerobus local` gracefully — and
-// exits the way the child did.
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-
-const require = createRequire(import.meta.url);
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-const tsx = require.resolve("tsx");
-const child = spawn(process.execPath, ["--conditions=zerobus-source", "--import", tsx, main, ...process.argv.slice(2)], {
-  stdio: "inherit",
-});
-const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
-for (const signal of SIGNALS) process.on(signal, () => child.kill(signal));
-child.on("error", (err) => {
-  console.error(`zerobus: cannot start: ${err.message}`);
-  process.exit(1);
-});
-child.on("exit", (code, signal) => {
-  if (signal) {
-    for (const s of SIGNALS) process.removeAllListeners(s);
-    process.kill(process.pid, signal);
-    return;
+// The `zerobus` command. It runs the package's private `#main` import: the build (dist/esm/main.js) in an
+// installed package, or the TypeScript sources when Node runs with `--conditions=zerobus-source --import tsx`
+// (this repository's tests). In a checkout that has not been built, it hands over to the repository-only
+// source launcher, which is not part of the published package.
+try {
+  await import("#main");
+} catch (err) {
+  if (!isMissingBuild(err)) throw err;
+  const launcher = new URL("./run-from-source.mjs", import.meta.url);
+  try {
+    await import(launcher.href);
+  } catch (launcherErr) {
+    if (launcherErr?.code === "ERR_MODULE_NOT_FOUND") throw err; // an installed package without its build
+    throw launcherErr;
   }
-  process.exit(code ?? 1);
-});
+}
+
+/** Whether `err` says the build's entry point itself is missing (not a failure inside the command). */
+function isMissingBuild(err) {
+  return err?.code === "ERR_MODULE_NOT_FOUND" && /dist[\\/]esm[\\/]main\.js/.test(String(err.message));
+}

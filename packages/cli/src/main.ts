@@ -1,5 +1,5 @@
 /**
- * Entry point of the `zerobus` command (bin/zerobus.mjs runs it through tsx): runs the command line and
+ * Entry point of the `zerobus` command (bin/zerobus.mjs runs it): runs the command line and
  * exits with its code once the output is written.
  */
 import { runCli } from "./run-cli.js";

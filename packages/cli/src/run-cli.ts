@@ -1,7 +1,7 @@
 /**
  * The `zerobus` command line: dispatches to `commands/<verb>.ts`, prints errors, returns the exit code.
  */
-import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { CliError, EXIT_CODES, UsageError } from "./cli-error.js";
 import type { Command, CommandContext } from "./command-context.js";
 
@@ -74,6 +74,7 @@ function reportError(err: unknown, command: string, ctx: CommandContext): number
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+  // Through the package's own name: the same file from the sources and from the build (dist/esm/).
+  const pkg = createRequire(import.meta.url)("@zerobus-ts/cli/package.json") as { version?: string };
   return pkg.version ?? "unknown";
 }

@@ -1,13 +1,17 @@
 /**
  * Test support: runs the real `zerobus` binary (`node packages/cli/bin/zerobus.mjs …`) as a child
- * process with a clean environment, a time limit, and cleanup of the whole process group (launcher and
- * command) even when the test fails.
+ * process with a clean environment, a time limit, and cleanup of the whole process group even when the
+ * test fails. Node gets the "zerobus-source" condition and tsx, so the binary runs the TypeScript sources
+ * being tested, never a stale build (the built package is tested from its tarball in scripts/).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 /** Path of the launcher. */
 export const ZEROBUS_BIN = fileURLToPath(new URL("../../bin/zerobus.mjs", import.meta.url));
+/** Node's arguments that make the binary run from the sources (tsx by path: runs may start elsewhere). */
+const FROM_SOURCE = ["--conditions=zerobus-source", "--import", createRequire(import.meta.url).resolve("tsx")];
 
 /** What a finished run produced. */
 export interface ZerobusResult {
@@ -49,11 +53,11 @@ export interface ZerobusProcess {
 
 /** Starts `zerobus args…` in its own process group. */
 export function startZerobus(args: string[], options: RunOptions = {}): ZerobusProcess {
-  const child = spawn(process.execPath, [ZEROBUS_BIN, ...args], {
+  const child = spawn(process.execPath, [...FROM_SOURCE, ZEROBUS_BIN, ...args], {
     cwd: options.cwd,
     env: cleanEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group, so cleanup reaches the command process behind the launcher
+    detached: true, // its own process group, so cleanup reaches anything the command started
   });
   let stdout = "";
   let stderr = "";

@@ -4,12 +4,9 @@
  * oversized or undecodable message becomes a value the stream handler answers with a clear status,
  * instead of grpc-js's generic INTERNAL.
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import protobuf from "protobufjs";
+import protoPath from "./sdk-proto-path.cjs";
 
-const require = createRequire(import.meta.url);
-const protoPath = join(dirname(require.resolve("@zerobus-ts/sdk/package.json")), "proto", "zerobus_service.proto");
 // keepCase: the handler reads fields by their proto names (`offset_id`, not `offsetId`).
 const root = new protobuf.Root().loadSync(protoPath, { keepCase: true });
 
