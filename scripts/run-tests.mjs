@@ -1,4 +1,4 @@
-// Runs every *.test.ts under packages/ and examples/ with Node's own test runner, loading TypeScript through tsx.
+// Runs every *.test.ts under packages/, examples/ and scripts/ with Node's own test runner, loading TypeScript through tsx.
 // The "zerobus-source" export condition makes packages import each other's sources, so no build is needed.
 // Usage: node scripts/run-tests.mjs [filter ...]   (a filter keeps test files whose path contains it)
 import { spawnSync } from "node:child_process";
@@ -19,7 +19,7 @@ function findTests(dir) {
   return found;
 }
 
-const files = [...findTests(join(root, "packages")), ...findTests(join(root, "examples"))]
+const files = ["packages", "examples", "scripts"].flatMap((dir) => findTests(join(root, dir)))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
