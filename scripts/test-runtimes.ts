@@ -5,8 +5,8 @@
  *
  * Each runtime runs scripts/tarball-consumer/runtime-client.mjs twice — against a plaintext local service and
  * against a TLS one (the repository's test certificate, the endpoint named `localhost`) — and the table must
- * then hold its 1,000 records each time. The Node runtimes also run the local service themselves
- * (esm.mjs and cjs.cjs: start, create a table, ingest 1,000 records, read back).
+ * then hold its 1,000 records each time. The Node runtimes also run the installed `zerobus --help` and the
+ * local service themselves (esm.mjs and cjs.cjs: start, create a table, ingest 1,000 records, read back).
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -81,6 +81,11 @@ async function main(): Promise<void> {
         console.log(results.at(-1));
       }
       if (!runtime.name.startsWith("node")) continue;
+      const help = await run(join(CACHE, runtime.bin), [join(project.packageDir("@zerobus-ts/cli"), "bin", "zerobus.mjs"), "--help"], { cwd: project.dir, timeoutMs: 30_000 });
+      const helpOk = help.code === 0 && help.stdout.startsWith("Usage: zerobus");
+      failed ||= !helpOk;
+      results.push(`${helpOk ? "ok  " : "FAIL"} ${runtime.name.padEnd(8)} zerobus --help${helpOk ? "" : `\n${help.stdout}${help.stderr}`}`);
+      console.log(results.at(-1));
       for (const script of ["esm.mjs", "cjs.cjs"]) {
         const { file, args } = command(runtime, script);
         const out = await run(file, [...args, String(RECORDS)], { cwd: project.dir, timeoutMs: 90_000 });
