@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createConsumerProject, REPO, run, runNpm, type ConsumerProject } from "./support/installed-packages.js";
+import { createConsumerProject, REPO, run, runNpm, userEnv, type ConsumerProject } from "./support/installed-packages.js";
 
 type LocalModule = typeof import("@zerobus-ts/local");
 
@@ -60,16 +60,14 @@ async function main(): Promise<void> {
       for (const [kind, service] of Object.entries(services)) {
         const table = `main.runtimes.${runtime.name.replace(/\W/g, "_")}_${kind}`;
         await service.createTable(table, "id BIGINT NOT NULL, runtime STRING");
-        const env = {
-          ...process.env,
+        const env = userEnv({
           ZEROBUS_SERVER_ENDPOINT: service.serverEndpoint,
           DATABRICKS_WORKSPACE_URL: service.workspaceUrl,
           DATABRICKS_CLIENT_ID: service.clientId,
           DATABRICKS_CLIENT_SECRET: service.clientSecret,
           TABLE: table,
           ...(kind === "tls" ? { CA_CERT: join(CERTS, "tls-test-cert.pem") } : {}),
-        };
-        delete env["NODE_OPTIONS"];
+        });
         const { file, args } = command(runtime, "runtime-client.mjs");
         const t0 = performance.now();
         const out = await run(file, args, { cwd: project.dir, timeoutMs: 90_000, env });
