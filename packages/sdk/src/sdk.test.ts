@@ -109,26 +109,28 @@ describe("gRPC status codes at stream creation", () => {
 });
 
 describe("OAuth path", () => {
-  it("fetches a fresh token per connection attempt and sends it as the bearer token", async () => {
-    const token = await tokenEndpoint((_req, res, n) => {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ access_token: `token-${n}`, token_type: "Bearer", expires_in: 3600 }));
+  for (const tokenCacheEnabled of [true, false]) {
+    it(`${tokenCacheEnabled ? "reuses the cached token on a reconnect" : "with tokenCacheEnabled: false, fetches a fresh token per connection attempt"}, sent as the bearer token`, async () => {
+      const token = await tokenEndpoint((_req, res, n) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ access_token: `token-${n}`, token_type: "Bearer", expires_in: 3600 }));
+      });
+      const server = await serve(async (call, index) => {
+        if (index > 0) return autoAck(call);
+        await call.next();
+        call.end(GrpcStatus.UNAVAILABLE, "retry me");
+      });
+      const sdk = new ZerobusSdk(server.endpoint, token.url, { tokenCacheEnabled });
+      const stream = await sdk.createStream("client-id", "client-secret", new TableProperties(TABLE), JSON_OPTIONS);
+      assert.equal(server.calls[0]!.metadata["authorization"], "Bearer token-1");
+      assert.equal(server.calls[1]!.metadata["authorization"], tokenCacheEnabled ? "Bearer token-1" : "Bearer token-2");
+      assert.equal(token.forms.length, tokenCacheEnabled ? 1 : 2);
+      assert.equal(token.forms[0]!.get("grant_type"), "client_credentials");
+      assert.equal(token.forms[0]!.get("resource"), "api://databricks/workspaces/127/zerobusDirectWriteApi");
+      await stream.ingestRecord({ ok: true });
+      await stream.close();
     });
-    const server = await serve(async (call, index) => {
-      if (index > 0) return autoAck(call);
-      await call.next();
-      call.end(GrpcStatus.UNAVAILABLE, "retry me");
-    });
-    const sdk = new ZerobusSdk(server.endpoint, token.url);
-    const stream = await sdk.createStream("client-id", "client-secret", new TableProperties(TABLE), JSON_OPTIONS);
-    assert.equal(server.calls[0]!.metadata["authorization"], "Bearer token-1");
-    assert.equal(server.calls[1]!.metadata["authorization"], "Bearer token-2");
-    assert.equal(token.forms.length, 2);
-    assert.equal(token.forms[0]!.get("grant_type"), "client_credentials");
-    assert.equal(token.forms[0]!.get("resource"), "api://databricks/workspaces/127/zerobusDirectWriteApi");
-    await stream.ingestRecord({ ok: true });
-    await stream.close();
-  });
+  }
 
   for (const [status, body, expected] of [
     [401, '{"error":"invalid_client"}', NonRetriableException],
