@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { after, describe, it } from "node:test";
 import { GrpcStatus, NON_RETRIABLE_GRPC_CODES, NonRetriableException, ZerobusException, grpcStatusName } from "./errors.js";
 import { RecordType } from "./record-type.js";
@@ -8,6 +7,7 @@ import { ZerobusSdk } from "./sdk.js";
 import { TableProperties } from "./table-properties.js";
 import { FAST, TABLE, staticHeaders } from "./test-support/fixtures.js";
 import { autoAck, startScriptedServer, type ScriptedCall } from "./test-support/scripted-server.js";
+import { startScriptedTokenEndpoint } from "./test-support/scripted-token-endpoint.js";
 
 const JSON_OPTIONS = { ...FAST, recordType: RecordType.JSON };
 const closers: Array<() => Promise<void>> = [];
@@ -21,18 +21,9 @@ async function serve(script: (call: ScriptedCall, index: number) => void | Promi
 
 /** A token endpoint answering with `respond`, recording each request's form. */
 async function tokenEndpoint(respond: (req: IncomingMessage, res: ServerResponse, n: number) => void) {
-  const forms: URLSearchParams[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      forms.push(new URLSearchParams(body));
-      respond(req, res, forms.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, forms };
+  const endpoint = await startScriptedTokenEndpoint(respond);
+  closers.push(() => endpoint.close());
+  return endpoint;
 }
 
 describe("gRPC status codes at stream creation", () => {
