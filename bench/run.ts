@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "./client-worker.js";
+import { multiStreamRows } from "./multi-stream.js";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 // Bench clients load the built SDK (dist/), as users do; tsx only compiles the bench's own files.
@@ -59,6 +60,7 @@ const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a 
 async function main(): Promise<void> {
   const server = await startServer();
   const rows: string[] = [];
+  let multi: string[] = [];
   const header =
     "| format | records per call | client | records/s | MB/s | client CPU µs/record | peak RSS MB | ack p50 ms | ack p99 ms | ours/official records/s | ours/official CPU | share of server ceiling |";
   rows.push(header, "|" + "---|".repeat(12));
@@ -83,10 +85,12 @@ async function main(): Promise<void> {
       }
       rows.push(`| ${format} | | bench server ceiling | ${fmt(ceiling.recordsPerSec)} (batches); ${fmt(perRequest.recordsPerSec)} requests/s (singles) |||||||| 100% |`);
     }
+    // Issue 15: many streams from one SDK (each ours on its own connection).
+    multi = await multiStreamRows(server.endpoint, SECONDS);
   } finally {
     server.stop();
   }
-  const table = rows.join("\n");
+  const table = `${rows.join("\n")}\n\n${multi.join("\n")}`;
   console.log(`\n${table}`);
   if (process.argv.includes("--write")) {
     const stamp = new Date().toISOString().slice(0, 16).replace("T", " ");

@@ -8,6 +8,7 @@ export { startLocalService, type ColumnSpec, type LocalService } from "./service
 
 // Options
 export { DEFAULT_LOCAL_SERVICE_OPTIONS, type LocalServiceOptions } from "./service/local-service-options.js";
+export type { TrustedIssuer } from "./auth/token-exchange.js";
 export type { ServiceFaults } from "./service/service-faults.js";
 
 // Errors

@@ -4,6 +4,7 @@
  * After the handshake, the call's events are forwarded to the engine's handlers.
  */
 import { GrpcStatus, ZerobusException, errorFromGrpcStatus, toZerobusException } from "./errors.js";
+import type { RetryBudget } from "./retry-budget.js";
 import type { CallStatus, GrpcChannel, StreamCall } from "./transport/grpc-channel.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 
@@ -37,7 +38,7 @@ export function callStatusError(status: CallStatus, context: string): ZerobusExc
   if (status.code === GrpcStatus.OK) {
     return new ZerobusException(`${context}: stream closed by server without errors`, { grpcCode: GrpcStatus.OK });
   }
-  return errorFromGrpcStatus(status.code, status.details, context);
+  return errorFromGrpcStatus(status.code, status.details, context, undefined, status.statusDetails);
 }
 
 /** Makes one attempt; rejects with a {@link ZerobusException} whose `retriable` says whether to try again. */
@@ -98,11 +99,17 @@ export function connectOnce(options: ConnectOptions): Promise<Connection> {
 
 /** How connection attempts are retried. */
 export interface RetryPolicy {
-  /** Attempts in all (1 + recoveryRetries, or 1 without recovery). */
-  attempts: number;
-  backoffMs: number;
+  /** Attempts left and the backoff; shared across reconnects, refilled only by progress (see `retry-budget.ts`). */
+  budget: RetryBudget;
   /** Aborting stops the retries (the stream was closed meanwhile). */
   signal: AbortSignal;
+  /**
+   * Drops cached credentials after the server refused them at setup (UNAUTHENTICATED or PERMISSION_DENIED);
+   * returns whether anything was dropped. When it does, setup is tried once more at once with fresh
+   * credentials, as the official core does (2.5.0): a token revoked or re-scoped while cached must not
+   * fail a stream that a fresh token would open.
+   */
+  invalidateCredentials?: (() => boolean) | undefined;
   /** Told before each attempt (1-based). */
   onAttempt?: ((attempt: number, attempts: number) => void) | undefined;
   /** Told after a failed attempt; `retryInMs` is `undefined` when no attempt is left or the error is final. */
@@ -121,29 +128,43 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener("abort", done);
   });
 
+const isAuthRefusal = (err: ZerobusException): boolean =>
+  err.grpcCode === GrpcStatus.UNAUTHENTICATED || err.grpcCode === GrpcStatus.PERMISSION_DENIED;
+
 /**
- * Connects with retries: a fixed backoff between attempts, no backoff before the first, a non-retriable
- * error ends the loop at once. When every attempt failed, the last error is thrown, with the attempt count.
+ * Connects while the budget lasts: the budget's backoff before each attempt (none after progress), a
+ * non-retriable error ends the loop at once (after one fresh-credentials retry for an auth refusal). When
+ * the budget is spent, the last error is thrown, with the attempt count.
  */
 export async function connectWithRetries(options: ConnectOptions, policy: RetryPolicy): Promise<Connection> {
-  let lastError: ZerobusException | undefined;
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    if (attempt > 1) await sleep(policy.backoffMs, policy.signal);
+  const { budget } = policy;
+  let credentialsRetried = false;
+  while (!budget.exhausted) {
+    if (budget.nextDelayMs > 0) await sleep(budget.nextDelayMs, policy.signal);
     if (policy.signal.aborted) break;
-    policy.onAttempt?.(attempt, policy.attempts);
+    const attempt = budget.failures + 1;
+    policy.onAttempt?.(attempt, budget.attempts);
     try {
       return await connectOnce(options);
     } catch (err) {
-      lastError = toZerobusException(err, "Failed to create stream");
-      const retryInMs = lastError.retriable && attempt < policy.attempts ? policy.backoffMs : undefined;
-      policy.onAttemptFailed?.(lastError, attempt, policy.attempts, retryInMs);
-      if (!lastError.retriable) throw lastError;
+      const error = toZerobusException(err, "Failed to create stream");
+      if (!credentialsRetried && isAuthRefusal(error) && policy.invalidateCredentials?.()) {
+        credentialsRetried = true;
+        policy.onAttemptFailed?.(error, attempt, budget.attempts, 0);
+        continue;
+      }
+      budget.fail(error);
+      const retryInMs = error.retriable && !budget.exhausted ? budget.nextDelayMs : undefined;
+      policy.onAttemptFailed?.(error, attempt, budget.attempts, retryInMs);
+      if (!error.retriable) throw error;
     }
   }
-  if (!lastError) throw new ZerobusException("Stream was closed while connecting");
-  if (policy.attempts <= 1) throw lastError;
-  throw new ZerobusException(`${lastError.message} (gave up after ${policy.attempts} attempts)`, {
+  const lastError = budget.lastError;
+  if (!lastError || policy.signal.aborted) throw new ZerobusException("Stream was closed while connecting");
+  if (budget.attempts <= 1) throw lastError;
+  throw new ZerobusException(`${lastError.message} (gave up after ${budget.attempts} attempts)`, {
     grpcCode: lastError.grpcCode,
     cause: lastError,
+    errorInfo: lastError.errorInfo,
   });
 }

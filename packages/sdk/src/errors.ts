@@ -7,6 +7,9 @@
  * and UNIMPLEMENTED as final where the old pure-Python SDK retried them.
  */
 
+import { boundedText } from "./bounded-text.js";
+import { decodeErrorInfo, type ErrorInfo } from "./wire/status-details.js";
+
 /** gRPC status codes by name (the numeric values are fixed by gRPC). */
 export const GrpcStatus = {
   OK: 0,
@@ -59,6 +62,8 @@ export interface ZerobusErrorOptions {
   grpcCode?: number | undefined;
   /** The error that caused this one. */
   cause?: unknown;
+  /** The `google.rpc.ErrorInfo` the server attached to its status, if any. */
+  errorInfo?: ErrorInfo | undefined;
 }
 
 /**
@@ -68,12 +73,27 @@ export interface ZerobusErrorOptions {
 export class ZerobusException extends Error {
   /** The gRPC status code behind the error, if it came from the server or the transport. */
   readonly grpcCode: number | undefined;
+  /**
+   * The server's machine-readable reason (`google.rpc.ErrorInfo` from the `grpc-status-details-bin`
+   * trailer), e.g. reason `SCHEMA_VALIDATION_FAILED`; `undefined` when the server sent none.
+   */
+  readonly errorInfo: ErrorInfo | undefined;
+  /**
+   * What the server found wrong, from `errorInfo.metadata.causes` (a comma list), e.g.
+   * `["FIELD_NOT_IN_TABLE", "TYPE_INCOMPATIBLE"]`; empty when the server named none.
+   */
+  readonly causes: readonly string[];
+  /** The service's error code from `errorInfo.metadata.error_code`, e.g. `"8001"` for a schema refusal. */
+  readonly errorCode: string | undefined;
 
   /** Creates an error; `options.cause` is chained as the standard `cause` property. */
   constructor(message: string, options: ZerobusErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.grpcCode = options.grpcCode;
+    this.errorInfo = options.errorInfo;
+    this.causes = causesOf(options.errorInfo);
+    this.errorCode = options.errorInfo?.metadata["error_code"];
   }
 
   /** Whether retrying (reconnecting and resending) may succeed. */
@@ -97,24 +117,37 @@ export class NonRetriableException extends ZerobusException {
 /** The official TypeScript SDK's name for the base error class. */
 export { ZerobusException as ZerobusError };
 
+/** The `ErrorInfo` reason of a schema refusal (OFFICIAL-2X.md §6): never retriable, whatever the code. */
+export const SCHEMA_VALIDATION_FAILED = "SCHEMA_VALIDATION_FAILED";
+
+const causesOf = (info: ErrorInfo | undefined): string[] =>
+  (info?.metadata["causes"] ?? "").split(",").map((c) => c.trim()).filter((c) => c !== "");
+
 /**
  * An error from a gRPC status: {@link NonRetriableException} for the codes in
- * {@link NON_RETRIABLE_GRPC_CODES}, {@link ZerobusException} otherwise. The message names the code.
+ * {@link NON_RETRIABLE_GRPC_CODES} and for schema refusals, {@link ZerobusException} otherwise. The message
+ * names the code and quotes at most a short prefix of the server's message. `statusDetails` is the raw
+ * `grpc-status-details-bin` trailer: its `ErrorInfo` becomes `errorInfo`, `causes` and `errorCode`; a
+ * trailer that does not decode is ignored.
  */
 export function errorFromGrpcStatus(
   code: number,
   details: string,
   context: string,
   cause?: unknown,
+  statusDetails?: Uint8Array,
 ): ZerobusException {
-  const message = `${context}: ${grpcStatusName(code)}${details ? `: ${details}` : ""}`;
-  const ErrorClass = isRetriableGrpcCode(code) ? ZerobusException : NonRetriableException;
-  return new ErrorClass(message, { grpcCode: code, cause });
+  const errorInfo = decodeErrorInfo(statusDetails);
+  const schema = errorInfo?.reason === SCHEMA_VALIDATION_FAILED;
+  const reason = schema ? ` [${SCHEMA_VALIDATION_FAILED}: ${boundedText(causesOf(errorInfo).join(", "), 256)}]` : "";
+  const message = `${context}: ${grpcStatusName(code)}${details ? `: ${boundedText(details)}` : ""}${reason}`;
+  const ErrorClass = isRetriableGrpcCode(code) && !schema ? ZerobusException : NonRetriableException;
+  return new ErrorClass(message, { grpcCode: code, cause, errorInfo });
 }
 
 /** Wraps anything thrown into a {@link ZerobusException}, keeping SDK errors as they are. */
 export function toZerobusException(err: unknown, context: string): ZerobusException {
   if (err instanceof ZerobusException) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ZerobusException(`${context}: ${message}`, { cause: err });
+  return new ZerobusException(`${context}: ${boundedText(message)}`, { cause: err });
 }

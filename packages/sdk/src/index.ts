@@ -10,6 +10,7 @@
 // Entry points
 export { ZerobusSdk } from "./sdk.js";
 export type { ZerobusSdkOptions } from "./sdk.js";
+export { DEFAULT_TOKEN_REFRESH_BUFFER_MS } from "./sdk.js";
 export { ZerobusStream } from "./stream.js";
 export { RecordAcknowledgment } from "./acknowledgment.js";
 export { StreamState } from "./stream-state.js";
@@ -57,17 +58,21 @@ export type { OAuthTokenRequest } from "./auth/oauth-token.js";
 export { fetchWorkspaceToken } from "./auth/oauth-token.js";
 export type { WorkspaceTokenRequest } from "./auth/oauth-token.js";
 export { workspaceIdFromEndpoint } from "./auth/workspace-id.js";
+export type { SubjectTokenSupplier } from "./auth/subject-token.js";
 
 // Errors
 export {
   GrpcStatus,
   NON_RETRIABLE_GRPC_CODES,
   NonRetriableException,
+  SCHEMA_VALIDATION_FAILED,
   ZerobusError,
   ZerobusException,
   grpcStatusName,
   isRetriableGrpcCode,
 } from "./errors.js";
 export type { GrpcStatusCode, ZerobusErrorOptions } from "./errors.js";
+export type { ErrorInfo } from "./wire/status-details.js";
+export { MAX_RECOVERY_BACKOFF_MS } from "./recovery-backoff.js";
 
 export { SDK_VERSION } from "./version.js";

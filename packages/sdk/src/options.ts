@@ -3,6 +3,7 @@
  * TypeScript SDK's names and Python's snake_case names as aliases. {@link resolveStreamOptions} is the
  * only place that reads user input; everything after it sees a complete, validated {@link ResolvedStreamOptions}.
  */
+import { boundedText } from "./bounded-text.js";
 import { NonRetriableException } from "./errors.js";
 import type { AckCallback } from "./ack-callback.js";
 import { SILENT_LOG, toLog, type Log, type LoggerLike } from "./logging/log.js";
@@ -246,7 +247,7 @@ export function resolveStreamOptions(options: unknown): ResolvedStreamOptions {
   const seen = new Map<string, string>();
   for (const [given, value] of Object.entries(options)) {
     const canonical = OPTION_ALIASES[given];
-    if (!canonical) throw new NonRetriableException(`Unknown stream option '${given}'`);
+    if (!canonical) throw new NonRetriableException(`Unknown stream option '${boundedText(given, 100)}'`);
     const earlier = seen.get(canonical);
     if (earlier !== undefined) {
       throw new NonRetriableException(`Stream options '${earlier}' and '${given}' set the same option`);

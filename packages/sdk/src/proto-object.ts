@@ -7,6 +7,7 @@
  * typed, are only renamed from their camelCase properties to the .proto field names
  * ({@link fromProtobufEsMessage}). Both walks follow a per-type plan computed once and cached.
  */
+import { boundedText } from "./bounded-text.js";
 import type { protobuf } from "./descriptor/protobuf-runtime.js";
 
 /** How one field is read and checked. */
@@ -130,7 +131,7 @@ function checkInt64(value: unknown, unsigned: boolean, path: string): string | u
   else if (typeof value === "number" && Number.isInteger(value)) big = BigInt(value);
   else if (typeof value === "string" && /^-?\d+$/.test(value)) big = BigInt(value);
   else if (typeof value === "object" && value !== null && "low" in value && "high" in value) return undefined;
-  else return `${path}: expected a 64-bit integer (bigint, integer number or decimal string), got ${JSON.stringify(String(value))}`;
+  else return `${path}: expected a 64-bit integer (bigint, integer number or decimal string), got ${JSON.stringify(boundedText(String(value), 100))}`;
   const [min, max] = unsigned ? [0n, UINT64_MAX] : [INT64_MIN, INT64_MAX];
   if (big < min || big > max) return `${path}: ${big} is out of range for ${unsigned ? "uint64" : "int64"}`;
   return undefined;
@@ -139,7 +140,7 @@ function checkInt64(value: unknown, unsigned: boolean, path: string): string | u
 function unknownFieldText(plan: TypePlan, key: string, path: string): string {
   const camel = plan.fields.find((field) => field.localName === key && field.name !== key);
   const hint = camel ? ` (did you mean '${camel.name}'? fields use their .proto names)` : "";
-  return `${path}: unknown field '${key}'${hint}`;
+  return `${path}: unknown field '${boundedText(key, 100)}'${hint}`;
 }
 
 /**

@@ -6,6 +6,7 @@
  * and the encoder closes over its descriptor once, so the per-record path allocates nothing extra for
  * bytes and strings.
  */
+import { boundedText } from "./bounded-text.js";
 import type { ResolvedDescriptor } from "./descriptor/resolve-descriptor.js";
 import { NonRetriableException } from "./errors.js";
 import { checkPlainObject, fromProtobufEsMessage } from "./proto-object.js";
@@ -55,7 +56,7 @@ function encodeProtoRecord(record: unknown, index: number | undefined, descripto
   if (!isPlainObject(record)) throw mismatch(index, PROTO_EXPECTED, "PROTO", record);
   if (!descriptor) throw new NonRetriableException(`${prefix(index)}a descriptor is required to encode plain objects for a PROTO stream; pass one in TableProperties, or ingest encoded bytes or protobuf messages`);
   const problem = checkPlainObject(record, descriptor.messageType);
-  if (problem) throw new NonRetriableException(`${prefix(index)}${problem}`);
+  if (problem) throw new NonRetriableException(`${prefix(index)}${boundedText(problem)}`);
   return encodeWith(descriptor, record, index);
 }
 
@@ -80,7 +81,7 @@ function encodeWith(descriptor: ResolvedDescriptor, value: object, index: number
     return type.encode(type.fromObject(value)).finish();
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
-    throw new NonRetriableException(`${prefix(index)}cannot encode as ${descriptor.messageName}: ${text}`, { cause: err });
+    throw new NonRetriableException(`${prefix(index)}cannot encode as ${descriptor.messageName}: ${boundedText(text)}`, { cause: err });
   }
 }
 
@@ -117,7 +118,7 @@ function stringifyJson(record: object, index: number | undefined): string {
 
 function notJson(index: number | undefined, err: unknown): NonRetriableException {
   const text = err instanceof Error ? err.message : String(err);
-  return new NonRetriableException(`${prefix(index)}cannot be serialized as JSON: ${text}`, { cause: err });
+  return new NonRetriableException(`${prefix(index)}cannot be serialized as JSON: ${boundedText(text)}`, { cause: err });
 }
 
 function mismatch(index: number | undefined, expected: string, stream: string, record: unknown): NonRetriableException {

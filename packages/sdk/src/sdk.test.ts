@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { after, describe, it } from "node:test";
 import { GrpcStatus, NON_RETRIABLE_GRPC_CODES, NonRetriableException, ZerobusException, grpcStatusName } from "./errors.js";
 import { RecordType } from "./record-type.js";
@@ -8,6 +7,7 @@ import { ZerobusSdk } from "./sdk.js";
 import { TableProperties } from "./table-properties.js";
 import { FAST, TABLE, staticHeaders } from "./test-support/fixtures.js";
 import { autoAck, startScriptedServer, type ScriptedCall } from "./test-support/scripted-server.js";
+import { startScriptedTokenEndpoint } from "./test-support/scripted-token-endpoint.js";
 
 const JSON_OPTIONS = { ...FAST, recordType: RecordType.JSON };
 const closers: Array<() => Promise<void>> = [];
@@ -21,18 +21,9 @@ async function serve(script: (call: ScriptedCall, index: number) => void | Promi
 
 /** A token endpoint answering with `respond`, recording each request's form. */
 async function tokenEndpoint(respond: (req: IncomingMessage, res: ServerResponse, n: number) => void) {
-  const forms: URLSearchParams[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      forms.push(new URLSearchParams(body));
-      respond(req, res, forms.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, forms };
+  const endpoint = await startScriptedTokenEndpoint(respond);
+  closers.push(() => endpoint.close());
+  return endpoint;
 }
 
 describe("gRPC status codes at stream creation", () => {
@@ -109,26 +100,28 @@ describe("gRPC status codes at stream creation", () => {
 });
 
 describe("OAuth path", () => {
-  it("fetches a fresh token per connection attempt and sends it as the bearer token", async () => {
-    const token = await tokenEndpoint((_req, res, n) => {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ access_token: `token-${n}`, token_type: "Bearer", expires_in: 3600 }));
+  for (const tokenCacheEnabled of [true, false]) {
+    it(`${tokenCacheEnabled ? "reuses the cached token on a reconnect" : "with tokenCacheEnabled: false, fetches a fresh token per connection attempt"}, sent as the bearer token`, async () => {
+      const token = await tokenEndpoint((_req, res, n) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ access_token: `token-${n}`, token_type: "Bearer", expires_in: 3600 }));
+      });
+      const server = await serve(async (call, index) => {
+        if (index > 0) return autoAck(call);
+        await call.next();
+        call.end(GrpcStatus.UNAVAILABLE, "retry me");
+      });
+      const sdk = new ZerobusSdk(server.endpoint, token.url, { tokenCacheEnabled });
+      const stream = await sdk.createStream("client-id", "client-secret", new TableProperties(TABLE), JSON_OPTIONS);
+      assert.equal(server.calls[0]!.metadata["authorization"], "Bearer token-1");
+      assert.equal(server.calls[1]!.metadata["authorization"], tokenCacheEnabled ? "Bearer token-1" : "Bearer token-2");
+      assert.equal(token.forms.length, tokenCacheEnabled ? 1 : 2);
+      assert.equal(token.forms[0]!.get("grant_type"), "client_credentials");
+      assert.equal(token.forms[0]!.get("resource"), "api://databricks/workspaces/127/zerobusDirectWriteApi");
+      await stream.ingestRecord({ ok: true });
+      await stream.close();
     });
-    const server = await serve(async (call, index) => {
-      if (index > 0) return autoAck(call);
-      await call.next();
-      call.end(GrpcStatus.UNAVAILABLE, "retry me");
-    });
-    const sdk = new ZerobusSdk(server.endpoint, token.url);
-    const stream = await sdk.createStream("client-id", "client-secret", new TableProperties(TABLE), JSON_OPTIONS);
-    assert.equal(server.calls[0]!.metadata["authorization"], "Bearer token-1");
-    assert.equal(server.calls[1]!.metadata["authorization"], "Bearer token-2");
-    assert.equal(token.forms.length, 2);
-    assert.equal(token.forms[0]!.get("grant_type"), "client_credentials");
-    assert.equal(token.forms[0]!.get("resource"), "api://databricks/workspaces/127/zerobusDirectWriteApi");
-    await stream.ingestRecord({ ok: true });
-    await stream.close();
-  });
+  }
 
   for (const [status, body, expected] of [
     [401, '{"error":"invalid_client"}', NonRetriableException],

@@ -1,11 +1,22 @@
 /**
- * `ZerobusSdk`: the entry point. It holds one gRPC channel to the Zerobus endpoint, shared by all its
- * streams, and creates streams in either official argument order.
+ * `ZerobusSdk`: the entry point. It creates streams in either official argument order, gives each its own
+ * HTTP/2 connection (or one shared by all, with `connectionPerStream: false`), and keeps the token cache
+ * its OAuth streams share.
  */
-import { collectStreamHeaders, normalizeHeadersProvider, type HeadersProviderInput } from "./auth/headers-provider.js";
-import { OAuthHeadersProvider } from "./auth/oauth-headers-provider.js";
-import { workspaceIdFromEndpoint } from "./auth/workspace-id.js";
+import type { HeadersProviderInput } from "./auth/headers-provider.js";
+import {
+  clientCredentials,
+  federatedCredentials,
+  providerCredentials,
+  type CredentialContext,
+  type StreamCredentials,
+} from "./auth/stream-credentials.js";
+import type { SubjectTokenSupplier } from "./auth/subject-token.js";
+import { TokenCache } from "./auth/token-cache.js";
 import { NonRetriableException } from "./errors.js";
+import { toLog, type Log, type LoggerLike } from "./logging/log.js";
+import { StreamChurnMonitor } from "./stream-churn.js";
+import { userAgentFor } from "./user-agent.js";
 import { resolveStreamOptions, type StreamConfigurationOptions } from "./options.js";
 import { createRecordEncoder } from "./record-encoding.js";
 import { otelStreamAttributes, registerOtelMetrics, type OtelRegistration } from "./metrics/otel-metrics.js";
@@ -26,7 +37,35 @@ export interface ZerobusSdkOptions {
    * request, e.g. the certificate of a local service started with `--tls-cert`.
    */
   rootCertificates?: Buffer | string;
+  /**
+   * Your application's name, sent in the user agent after the SDK's (`zerobus-ts/<version> <name>`), as the
+   * official SDKs' third constructor argument does. Printable ASCII, at most 256 characters; anything else
+   * is a `NonRetriableException`. Default: none.
+   */
+  applicationName?: string | undefined;
+  /**
+   * Give every stream its own HTTP/2 connection (default `true`, the official default since core 2.9: one
+   * shared connection caps the throughput of many concurrent streams). `false` multiplexes all streams of
+   * this SDK over one connection.
+   */
+  connectionPerStream?: boolean | undefined;
+  /**
+   * Reuse OAuth tokens across streams and reconnects, per (credentials, table), until they are within
+   * `tokenRefreshBufferMs` of expiry (default `true`; the official `token_cache_enabled`). `false` requests a
+   * token for every connection attempt. Custom headers providers are never cached.
+   */
+  tokenCacheEnabled?: boolean | undefined;
+  /** How long before a cached token expires it is refreshed, in ms (at most half its lifetime). Default 300,000 (5 min). */
+  tokenRefreshBufferMs?: number | undefined;
+  /**
+   * Where SDK-wide events go (the stream-churn warning); a stream's own `logger` option is used when this
+   * is not set. Default: silent.
+   */
+  logger?: LoggerLike | undefined;
 }
+
+/** Default of {@link ZerobusSdkOptions.tokenRefreshBufferMs}: 5 minutes, as the official core. */
+export const DEFAULT_TOKEN_REFRESH_BUFFER_MS = 300_000;
 
 const isText = (v: unknown): v is string => typeof v === "string";
 
@@ -38,7 +77,15 @@ export class ZerobusSdk {
   readonly workspaceUrl: string;
   readonly #endpoint: GrpcEndpoint;
   readonly #rootCertificates: Buffer | undefined;
+  readonly #userAgent: string;
+  readonly #connectionPerStream: boolean;
+  readonly #tokenCache: TokenCache | undefined;
+  readonly #log: Log | undefined;
+  readonly #churn = new StreamChurnMonitor();
+  /** The shared channel (`connectionPerStream: false`). */
   #channel: GrpcChannel | undefined;
+  /** Every open channel, shared or per stream, so `close()` reaches them all. */
+  readonly #channels = new Set<GrpcChannel>();
 
   /**
    * @param serverEndpoint - `https://<workspace-id>.zerobus.<region>.cloud.databricks.com`, a scheme-less host
@@ -55,6 +102,15 @@ export class ZerobusSdk {
     this.workspaceUrl = workspaceUrl;
     const roots = options.rootCertificates;
     this.#rootCertificates = roots === undefined ? undefined : Buffer.from(roots);
+    this.#userAgent = userAgentFor(options.applicationName);
+    this.#connectionPerStream = booleanOption(options.connectionPerStream, "connectionPerStream", true);
+    const buffer = options.tokenRefreshBufferMs ?? DEFAULT_TOKEN_REFRESH_BUFFER_MS;
+    if (typeof buffer !== "number" || !Number.isFinite(buffer) || buffer < 0) {
+      throw new NonRetriableException(`Invalid tokenRefreshBufferMs: expected a non-negative number of ms, got ${String(buffer)}`);
+    }
+    const cached = booleanOption(options.tokenCacheEnabled, "tokenCacheEnabled", true);
+    this.#tokenCache = cached ? new TokenCache({ refreshBufferMs: buffer }) : undefined;
+    this.#log = options.logger === undefined ? undefined : toLog(options.logger);
   }
 
   /**
@@ -82,6 +138,25 @@ export class ZerobusSdk {
     return this.#open({ tableProperties, clientId, clientSecret, options: args[3], headersProvider: args[4] });
   }
 
+  /**
+   * Opens a stream authenticated by federated token exchange (RFC 8693; the Python SDK's
+   * `create_stream_federated`): `subjectTokenSupplier` returns a JWT from another identity provider (a CI
+   * OIDC token, a Kubernetes service-account token file), which the workspace's token endpoint exchanges
+   * for a token scoped to the table. No client secret is involved. The supplier is called again for every
+   * token refresh; the exchanged token is cached like any other and never outlives the JWT's `exp`.
+   *
+   * @param clientId - A Databricks service principal's application id, for account-level federation
+   *   policies; omit it for workspace-level policies.
+   */
+  createStreamFederated(
+    tableProperties: TablePropertiesInput,
+    subjectTokenSupplier: SubjectTokenSupplier,
+    clientId?: string,
+    options?: StreamConfigurationOptions,
+  ): Promise<ZerobusStream> {
+    return this.#open({ tableProperties, clientId, clientSecret: "", options, headersProvider: undefined, subjectTokenSupplier });
+  }
+
   /** Opens a stream whose call headers come from `headersProvider` (the Python SDK's method of this name). */
   createStreamWithHeadersProvider(
     headersProvider: HeadersProviderInput,
@@ -105,9 +180,10 @@ export class ZerobusSdk {
     return fresh;
   }
 
-  /** Closes the channel. Open streams are cancelled; close them first to flush. */
+  /** Closes every connection. Open streams are cancelled; close them first to flush. */
   close(): void {
-    this.#channel?.close();
+    for (const channel of this.#channels) channel.close();
+    this.#channels.clear();
     this.#channel = undefined;
   }
 
@@ -117,7 +193,7 @@ export class ZerobusSdk {
     if (options.recordType === "proto" && !table.descriptor) {
       throw new NonRetriableException("Proto descriptor is required for Proto record type: pass one in TableProperties");
     }
-    const getHeaders = this.#headersSource(recipe, table.tableName);
+    const credentials = this.#credentials(recipe, table.tableName, options.recoveryTimeoutMs);
     const encode = createRecordEncoder(options.recordType, table.descriptor);
     const wireRecordType = options.recordType === "proto" ? WIRE_RECORD_TYPE.PROTO : WIRE_RECORD_TYPE.JSON;
     const createRequest = encodeCreateStreamRequest({
@@ -128,16 +204,21 @@ export class ZerobusSdk {
     });
     // Resolved before connecting, so a missing @opentelemetry/api (meterProvider: "global") fails fast.
     const meter = await resolveMeter(options);
-    this.#channel ??= new GrpcChannel({ endpoint: this.#endpoint, userAgent: SDK_IDENTIFIER, rootCertificates: this.#rootCertificates });
+    this.#churn.note(table.tableName, this.#log ?? options.logger);
+    const channel = this.#channelForStream();
     let otel: OtelRegistration | undefined;
     const engine = new StreamEngine({
-      channel: this.#channel,
+      channel,
       options,
       wireRecordType,
       createRequest,
-      getHeaders,
+      getHeaders: (signal) => credentials.getHeaders(signal),
+      invalidateCredentials: () => credentials.invalidate(),
       tableName: table.tableName,
-      onEnded: () => otel?.unregister(),
+      onEnded: () => {
+        otel?.unregister();
+        if (channel !== this.#channel) this.#closeChannel(channel);
+      },
     });
     if (meter) {
       const target = { table: table.tableName, serverAddress: this.#endpoint.host, serverPort: this.#endpoint.port };
@@ -147,25 +228,44 @@ export class ZerobusSdk {
     return new ZerobusStream(engine, encode, table.tableName, options, recipe);
   }
 
-  /** Where each connection attempt gets its headers: the custom provider, or a fresh OAuth token. */
-  #headersSource(recipe: StreamRecipe, tableName: string): (signal: AbortSignal) => Promise<Array<[string, string]>> {
-    if (recipe.headersProvider !== undefined && recipe.headersProvider !== null) {
-      const provider = normalizeHeadersProvider(recipe.headersProvider);
-      return () => collectStreamHeaders(provider, tableName, SDK_IDENTIFIER);
-    }
-    const { clientId, clientSecret } = recipe;
-    if (!isText(clientId) || clientId === "" || !isText(clientSecret) || clientSecret === "") {
-      throw new NonRetriableException("createStream: clientId and clientSecret must be non-empty strings (or pass a headers provider)");
-    }
-    if (this.workspaceUrl === "") throw new NonRetriableException("createStream: a workspace URL is required for OAuth");
-    const oauth = new OAuthHeadersProvider({
-      clientId,
-      clientSecret,
+  /** A new channel for each stream, or the SDK's shared one. */
+  #channelForStream(): GrpcChannel {
+    if (!this.#connectionPerStream && this.#channel) return this.#channel;
+    const channel = new GrpcChannel({
+      endpoint: this.#endpoint,
+      userAgent: this.#userAgent,
+      rootCertificates: this.#rootCertificates,
+      ownConnection: this.#connectionPerStream,
+    });
+    this.#channels.add(channel);
+    if (!this.#connectionPerStream) this.#channel = channel;
+    return channel;
+  }
+
+  #closeChannel(channel: GrpcChannel): void {
+    if (this.#channels.delete(channel)) channel.close();
+  }
+
+  /** Where each connection attempt gets its headers: the custom provider, or a (cached) OAuth token. */
+  #credentials(recipe: StreamRecipe, tableName: string, recoveryTimeoutMs: number): StreamCredentials {
+    const context: CredentialContext = {
       tableName,
       workspaceUrl: this.workspaceUrl,
-      workspaceId: workspaceIdFromEndpoint(this.serverEndpoint),
+      serverEndpoint: this.serverEndpoint,
       rootCertificates: this.#rootCertificates,
-    });
-    return (signal) => collectStreamHeaders(() => oauth.getHeaders({ signal }), tableName, SDK_IDENTIFIER);
+      sdkIdentifier: SDK_IDENTIFIER,
+      cache: this.#tokenCache,
+      // A stalled refresh must leave the attempt time to connect (the official core caps it at half).
+      refreshTimeoutMs: Math.max(1, Math.floor(recoveryTimeoutMs / 2)),
+    };
+    if (recipe.subjectTokenSupplier !== undefined) return federatedCredentials(recipe.subjectTokenSupplier, recipe.clientId, context);
+    if (recipe.headersProvider !== undefined && recipe.headersProvider !== null) return providerCredentials(recipe.headersProvider, context);
+    return clientCredentials(recipe.clientId, recipe.clientSecret, context);
   }
+}
+
+function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "boolean") throw new NonRetriableException(`Invalid ${name}: expected true or false, got ${typeof value}`);
+  return value;
 }

@@ -28,6 +28,7 @@ import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
 import type { GrpcChannel } from "./transport/grpc-channel.js";
 import { LackOfAckTimer } from "./lack-of-ack-timer.js";
 import { RequestSender } from "./request-sender.js";
+import { RetryBudget } from "./retry-budget.js";
 import { FramedBatch } from "./wire/framed-batch.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
 import type { WireRecordType } from "./wire/request-encoder.js";
@@ -41,6 +42,8 @@ export interface StreamEngineConfig {
   wireRecordType: WireRecordType;
   createRequest: Buffer;
   getHeaders: (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
+  /** Drops cached credentials after an auth refusal at setup; see `RetryPolicy.invalidateCredentials`. */
+  invalidateCredentials?: (() => boolean) | undefined;
   /** The table, for log events. */
   tableName: string;
   /** Called once when the stream ends (closed or failed), e.g. to stop exporting its metrics. */
@@ -70,6 +73,10 @@ export class StreamEngine {
   readonly #events: StreamLogEvents;
   readonly #sender: RequestSender;
   readonly #ackTimer: LackOfAckTimer;
+  readonly #budget: RetryBudget;
+  /** When the current connection was installed, and whether an ack advanced on it since. */
+  #installedAt = 0;
+  #acked = false;
   #installs = 0;
   #state = StreamState.UNINITIALIZED;
   #connection: Connection | undefined;
@@ -93,6 +100,8 @@ export class StreamEngine {
     this.#window = new InflightWindow(config.options.maxInflightRecords);
     this.#sender = new RequestSender(this.#ledger, config.wireRecordType, config.options);
     this.#ackTimer = new LackOfAckTimer(config.options.serverLackOfAckTimeoutMs);
+    const attempts = config.options.recovery ? 1 + config.options.recoveryRetries : 1;
+    this.#budget = new RetryBudget({ attempts, backoffMs: config.options.recoveryBackoffMs });
     this.#notifier = createAckNotifier(config.options.ackCallback);
     this.#events = createStreamLogEvents(config.options.logger, { table: config.tableName, streamId: () => this.#streamId });
   }
@@ -250,11 +259,10 @@ export class StreamEngine {
       timeoutMs: this.#options.recoveryTimeoutMs,
       handlers: { response: (c, r) => this.#onResponse(c, r), closed: (c, e) => this.#onClosed(c, e) },
     };
-    const attempts = this.#options.recovery ? 1 + this.#options.recoveryRetries : 1;
     return connectWithRetries(options, {
-      attempts,
-      backoffMs: this.#options.recoveryBackoffMs,
+      budget: this.#budget,
       signal: this.#stopRetries.signal,
+      invalidateCredentials: this.#config.invalidateCredentials,
       onAttempt: (attempt, of) => this.#events.connecting(attempt, of),
       onAttemptFailed: (error, attempt, of, retryInMs) => this.#events.connectFailed(error, attempt, of, retryInMs),
     });
@@ -263,6 +271,8 @@ export class StreamEngine {
   #install(connection: Connection): void {
     this.#connection = connection;
     this.#streamId = connection.streamId;
+    this.#installedAt = performance.now();
+    this.#acked = false;
     this.#setState(this.#flushes > 0 ? StreamState.FLUSHING : StreamState.OPENED);
     this.#events.opened(this.#installs++ > 0, this.#ledger.recordCount);
     // The call may have ended between its create response and now; that close was not ours to see yet.
@@ -327,6 +337,10 @@ export class StreamEngine {
       return this.#protocolError(connection, (err as Error).message);
     }
     if (!range) return; // a stale or repeated ack changes nothing, not even the ack timer
+    if (!this.#acked) {
+      this.#acked = true;
+      this.#budget.progress();
+    }
     this.#window.release(range.records);
     this.#waiters.advance(range.lastOffset);
     this.#notifier.acked(range.firstOffset, range.lastOffset);
@@ -371,6 +385,9 @@ export class StreamEngine {
     }
     this.#dropConnection(true);
     if (!this.#options.recovery || !error.retriable) return this.#fail(error);
+    // A connection that never proved itself (no ack, and not up for recoveryTimeoutMs) was a failed attempt.
+    if (this.#acked || performance.now() - this.#installedAt >= this.#options.recoveryTimeoutMs) this.#budget.progress();
+    else this.#budget.fail(error);
     this.#recover(error);
   }
 

@@ -26,6 +26,8 @@ export interface StreamRecipe {
   readonly headersProvider: unknown;
   readonly clientId: unknown;
   readonly clientSecret: unknown;
+  /** Federated streams only: the subject-token supplier. */
+  readonly subjectTokenSupplier?: unknown;
 }
 
 const toBuffer = (record: EncodedRecord): Buffer =>

@@ -4,6 +4,7 @@
  * Checked on the client because the server's answer to a malformed name is a late, generic error, and the
  * name also feeds the OAuth authorization details, which need the three parts separately.
  */
+import { boundedText } from "./bounded-text.js";
 import { NonRetriableException } from "./errors.js";
 
 /** The three parts of a Unity Catalog table name. */
@@ -36,7 +37,7 @@ export function parseTableName(name: unknown): TableNameParts {
   const empty = [catalog, schema, table].findIndex((part) => part.trim() === "");
   if (empty >= 0) {
     const which = ["catalog", "schema", "table"][empty];
-    throw new NonRetriableException(`Invalid table name '${name}': the ${which} part is empty`);
+    throw new NonRetriableException(`Invalid table name '${boundedText(name, 200)}': the ${which} part is empty`);
   }
   return { catalog, schema, table };
 }

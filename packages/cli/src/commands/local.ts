@@ -3,7 +3,8 @@
  * it gracefully (streams ended, pending commits flushed).
  */
 import { readFileSync } from "node:fs";
-import { startLocalService, type LocalService, type LocalServiceOptions } from "@zerobus-ts/local";
+import { dirname, resolve as resolvePath } from "node:path";
+import { startLocalService, type LocalService, type LocalServiceOptions, type TrustedIssuer } from "@zerobus-ts/local";
 import { CliError, EXIT_CODES, errorText, UsageError } from "../cli-error.js";
 import { HELP_OPTION, parseCommandLine, parseIntegerFlag } from "../command-line.js";
 import type { CommandContext } from "../command-context.js";
@@ -31,9 +32,16 @@ Options:
   --no-auth               accept any caller (no token checks, any client credentials)
   --principal ID:SECRET   an OAuth client (repeatable; the first is printed). Default: a generated
                           development principal, 'zerobus-local-dev' with a random secret
+  --trust-issuer FILE     accept token exchange (federated auth) for JWTs of these issuers (repeatable)
   -h, --help              show this help
 
 Durations: 250ms, 30s, 15m, 2h, or a number of milliseconds.
+
+--trust-issuer FILE is JSON, one issuer or an array of them:
+  { "issuer": "https://ci.example", "audience": "databricks", "publicKeyFile": "ci-key.pem",
+    "principalClaim": "sub", "principals": { "repo:acme/app:ref:refs/heads/main": "ci-writer" } }
+with "hmacSecret" (HS256) or "publicKey"/"publicKeyFile" (PEM; RSA → RS256, EC P-256 → ES256);
+without "principals" the claim's value is the principal.
 
 --tables FILE is JSON, either an object of table name → SQL column list:
   { "main.default.air_quality": "device_name STRING NOT NULL, temp INT, humidity BIGINT" }
@@ -55,6 +63,7 @@ const OPTIONS = {
   "tls-key": { type: "string" },
   "no-auth": { type: "boolean" },
   principal: { type: "string", multiple: true },
+  "trust-issuer": { type: "string", multiple: true },
 } as const;
 
 /** Runs `zerobus local`. Resolves (with 0) only after a signal and a graceful close. */
@@ -104,6 +113,7 @@ function serviceOptions(values: Values): LocalServiceOptions {
   if (values["token-ttl"] !== undefined) options.tokenTtlSeconds = Math.max(1, Math.round(parseDurationMs(values["token-ttl"], "token-ttl") / 1000));
   if (values["no-auth"]) options.noAuth = true;
   if (values.principal !== undefined) options.principals = principals(values.principal);
+  if (values["trust-issuer"] !== undefined) options.trustedIssuers = values["trust-issuer"].flatMap(trustedIssuers);
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
   if (values["tls-cert"] !== undefined) options.tls = { cert: readInput(values["tls-cert"], "tls-cert"), key: readInput(values["tls-key"]!, "tls-key") };
   return options;
@@ -123,6 +133,24 @@ function principals(specs: readonly string[]): Record<string, string> {
     out[spec.slice(0, colon)] = spec.slice(colon + 1);
   }
   return out;
+}
+
+/** The issuers of one `--trust-issuer` file; a `publicKeyFile` is read relative to the file. */
+function trustedIssuers(path: string): TrustedIssuer[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readInput(path, "trust-issuer"));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--trust-issuer '${path}' is not JSON: ${errorText(err)}`);
+  }
+  const entries = Array.isArray(parsed) ? parsed : [parsed];
+  return entries.map((entry: unknown) => {
+    if (entry === null || typeof entry !== "object") throw new UsageError(`--trust-issuer '${path}': each issuer must be an object`);
+    const { publicKeyFile, ...issuer } = entry as TrustedIssuer & { publicKeyFile?: unknown };
+    if (typeof publicKeyFile === "string") issuer.publicKey = readInput(resolvePath(dirname(path), publicKeyFile), "trust-issuer");
+    return issuer;
+  });
 }
 
 function readInput(path: string, flag: string): string {

@@ -7,6 +7,7 @@ import { readBody, sendJson } from "../service/http-io.js";
 import { AuthorizationDetailsError, parseAuthorizationDetails } from "./authorization-details.js";
 import type { PrincipalSet } from "./principals.js";
 import type { TokenAuthority } from "./token-authority.js";
+import { EXCHANGE_DISABLED, TOKEN_EXCHANGE_GRANT_TYPE, type TokenExchanger } from "./token-exchange.js";
 
 /** What the token endpoint needs. */
 export interface TokenEndpointOptions {
@@ -16,6 +17,8 @@ export interface TokenEndpointOptions {
   tokenTtlSeconds: number;
   /** Accept any client credentials (the service runs without authentication). */
   noAuth: boolean;
+  /** Token exchange (RFC 8693) for subject JWTs of trusted issuers; without it such requests are refused. */
+  exchange?: TokenExchanger | undefined;
 }
 
 /** The path the endpoint answers on. */
@@ -29,18 +32,26 @@ export function createTokenEndpoint(options: TokenEndpointOptions): (req: Incomi
       return;
     }
     const form = new URLSearchParams(await readBody(req));
+    // A token exchange authenticates by its subject JWT, not by client credentials (token-exchange.ts).
+    const exchanged = form.get("grant_type") === TOKEN_EXCHANGE_GRANT_TYPE ? (options.exchange?.(form) ?? EXCHANGE_DISABLED) : undefined;
+    if (exchanged?.ok === false) {
+      sendJson(res, exchanged.status, { error: exchanged.error, error_description: exchanged.description });
+      return;
+    }
     // Without authentication any caller gets a token, even one that sends no credentials at all.
-    const credentials = basicCredentials(req) ?? postedCredentials(form) ?? (options.noAuth ? { clientId: "anonymous", clientSecret: "" } : undefined);
+    const credentials = exchanged
+      ? { clientId: exchanged.principal, clientSecret: "" }
+      : (basicCredentials(req) ?? postedCredentials(form) ?? (options.noAuth ? { clientId: "anonymous", clientSecret: "" } : undefined));
     if (credentials === undefined) {
       sendJson(res, 401, { error: "invalid_client", error_description: "client authentication required (HTTP Basic)" }, { "www-authenticate": 'Basic realm="zerobus-local"' });
       return;
     }
-    if (!options.noAuth && !options.principals.check(credentials.clientId, credentials.clientSecret)) {
+    if (!exchanged && !options.noAuth && !options.principals.check(credentials.clientId, credentials.clientSecret)) {
       sendJson(res, 401, { error: "invalid_client", error_description: `Client authentication failed for client id '${credentials.clientId}'` });
       return;
     }
     const grantType = form.get("grant_type");
-    if (grantType !== "client_credentials") {
+    if (grantType !== "client_credentials" && !exchanged) {
       sendJson(res, 400, { error: "unsupported_grant_type", error_description: `grant_type must be client_credentials, got '${grantType ?? ""}'` });
       return;
     }
@@ -55,8 +66,9 @@ export function createTokenEndpoint(options: TokenEndpointOptions): (req: Incomi
         return;
       }
     }
-    const { token } = options.authority.issueToken({ clientId: credentials.clientId, scopes, ttlSeconds: options.tokenTtlSeconds });
-    sendJson(res, 200, { access_token: token, token_type: "Bearer", expires_in: options.tokenTtlSeconds, scope: form.get("scope") ?? "all-apis" });
+    const ttlSeconds = Math.min(options.tokenTtlSeconds, exchanged?.maxTtlSeconds ?? Infinity);
+    const { token } = options.authority.issueToken({ clientId: credentials.clientId, scopes, ttlSeconds });
+    sendJson(res, 200, { access_token: token, token_type: "Bearer", expires_in: ttlSeconds, scope: form.get("scope") ?? "all-apis" });
   };
 }
 

@@ -2,6 +2,7 @@
  * Options of `startLocalService`, their defaults, and their validation.
  */
 import { resolve as resolvePath } from "node:path";
+import type { TrustedIssuer } from "../auth/token-exchange.js";
 
 /** Inputs of `startLocalService`. Every field is optional. */
 export interface LocalServiceOptions {
@@ -23,6 +24,12 @@ export interface LocalServiceOptions {
   principals?: Record<string, string>;
   /** Lifetime of issued tokens, in seconds. Default 3600. */
   tokenTtlSeconds?: number;
+  /**
+   * Identity providers whose JWTs the token endpoint exchanges for tokens (RFC 8693 token exchange, the
+   * SDKs' federated authentication): per issuer an HMAC secret or a public key, the audience, and how
+   * claims map to a principal (see `TrustedIssuer`). Default: none (token exchange is refused).
+   */
+  trustedIssuers?: TrustedIssuer[];
   /** Announce a close (CloseStreamSignal, then UNAVAILABLE 6002) this long after each stream opens. Default: never. */
   streamLifetimeMs?: number;
   /** The duration a lifetime CloseStreamSignal announces before the call ends. Default 2000. */
@@ -41,6 +48,7 @@ export interface ResolvedLocalServiceOptions {
   noAuth: boolean;
   principals: Record<string, string> | undefined;
   tokenTtlSeconds: number;
+  trustedIssuers: TrustedIssuer[];
   streamLifetimeMs: number | undefined;
   closeSignalDurationMs: number;
   commit: { maxRows?: number; maxBytes?: number; maxDelayMs?: number };
@@ -70,6 +78,7 @@ export function resolveLocalServiceOptions(options: LocalServiceOptions = {}): R
     noAuth: options.noAuth ?? false,
     principals: options.principals,
     tokenTtlSeconds: options.tokenTtlSeconds ?? d.tokenTtlSeconds,
+    trustedIssuers: [...(options.trustedIssuers ?? [])],
     streamLifetimeMs: options.streamLifetimeMs,
     closeSignalDurationMs: options.closeSignalDurationMs ?? d.closeSignalDurationMs,
     commit: { ...options.commit },

@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createPrincipalSet } from "../auth/principals.js";
+import { createTokenExchanger } from "../auth/token-exchange.js";
 import { createTokenAuthority } from "../auth/token-authority.js";
 import { parseTableName } from "../catalog/table-name.js";
 import { TableStore, type TableInfo } from "../catalog/table-store.js";
@@ -72,7 +73,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls },
     { host: o.host, port: o.grpcPort, tls: o.tls },
   );
-  const http = createHttpFront({ authority, principals, tokenTtlSeconds: o.tokenTtlSeconds, noAuth: o.noAuth, store, tls: o.tls });
+  const exchange = o.trustedIssuers.length > 0 ? createTokenExchanger(o.trustedIssuers) : undefined;
+  const http = createHttpFront({ authority, principals, tokenTtlSeconds: o.tokenTtlSeconds, noAuth: o.noAuth, store, tls: o.tls, exchange });
   let httpPort: number;
   try {
     httpPort = await listen(http, o.host, o.httpPort);

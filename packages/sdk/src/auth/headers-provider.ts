@@ -2,6 +2,7 @@
  * Custom headers providers: the accepted shapes, and the validation of what they return before it
  * becomes the metadata of a stream's gRPC call (PROTOCOL.md §3.2, §3.4).
  */
+import { boundedText } from "../bounded-text.js";
 import { NonRetriableException, ZerobusException } from "../errors.js";
 
 /** A list of `[name, value]` header pairs. */
@@ -100,7 +101,7 @@ export async function collectStreamHeaders(
   } catch (err) {
     if (err instanceof ZerobusException) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ZerobusException(`Headers provider failed: ${reason}`, { cause: err });
+    throw new ZerobusException(`Headers provider failed: ${boundedText(reason)}`, { cause: err });
   }
   const headers = toHeaderMap(pairs);
   checkRequiredHeaders(headers, tableName);
@@ -122,7 +123,7 @@ function toHeaderMap(pairs: unknown): Map<string, string> {
       throw new NonRetriableException(`Invalid headers: header name must be a string, got ${describe(name)}`);
     }
     if (typeof value !== "string") {
-      throw new NonRetriableException(`Invalid headers: value of header ${JSON.stringify(name)} must be a string, got ${describe(value)}`);
+      throw new NonRetriableException(`Invalid headers: value of header ${JSON.stringify(boundedText(name, 100))} must be a string, got ${describe(value)}`);
     }
     headers.set(name.toLowerCase(), value);
   }
@@ -139,7 +140,7 @@ function checkRequiredHeaders(headers: Map<string, string>, tableName: string): 
   }
   if (headerTable !== tableName) {
     throw new NonRetriableException(
-      `Invalid headers: '${TABLE_NAME_HEADER}' header is ${JSON.stringify(headerTable)} but the stream's table is ${JSON.stringify(tableName)}`,
+      `Invalid headers: '${TABLE_NAME_HEADER}' header is ${JSON.stringify(boundedText(headerTable, 200))} but the stream's table is ${JSON.stringify(tableName)}`,
     );
   }
 }

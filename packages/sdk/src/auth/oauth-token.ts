@@ -7,6 +7,7 @@
 import { NonRetriableException, ZerobusException } from "../errors.js";
 import { describeTransportError, sendHttpRequest } from "../transport/http-request.js";
 import { authorizationDetails } from "./authorization-details.js";
+import type { TokenGrant } from "./token-cache.js";
 
 /** What {@link fetchWorkspaceToken} needs: the workspace and the service principal's credentials. */
 export interface WorkspaceTokenRequest {
@@ -60,15 +61,24 @@ const MIN_REDACTED_LENGTH = 4;
  * with {@link NonRetriableException}. The client secret is scrubbed from every message.
  */
 export async function fetchOAuthToken(request: OAuthTokenRequest): Promise<string> {
+  return (await fetchOAuthTokenGrant(request)).accessToken;
+}
+
+/** {@link fetchOAuthToken}, keeping the answer's `expires_in` for the token cache. */
+export async function fetchOAuthTokenGrant(request: OAuthTokenRequest): Promise<TokenGrant> {
   checkRequestFields(request, ["workspaceUrl", "clientId", "clientSecret", "workspaceId"]);
   if (request.workspaceId === "") {
     throw new NonRetriableException("OAuth token request: workspaceId must not be empty");
   }
-  const details = authorizationDetails(request.tableName);
-  return requestToken(request, {
-    resource: `api://databricks/workspaces/${request.workspaceId}/zerobusDirectWriteApi`,
-    authorization_details: JSON.stringify(details),
-  });
+  return requestToken(request, zerobusTokenScope(request.workspaceId, request.tableName));
+}
+
+/** The form fields that scope a token to writing one table through Zerobus (PROTOCOL.md §3.1). */
+export function zerobusTokenScope(workspaceId: string, tableName: string): Record<string, string> {
+  return {
+    resource: `api://databricks/workspaces/${workspaceId}/zerobusDirectWriteApi`,
+    authorization_details: JSON.stringify(authorizationDetails(tableName)),
+  };
 }
 
 /**
@@ -81,18 +91,44 @@ export async function fetchOAuthToken(request: OAuthTokenRequest): Promise<strin
  */
 export async function fetchWorkspaceToken(request: WorkspaceTokenRequest): Promise<string> {
   checkRequestFields(request, ["workspaceUrl", "clientId", "clientSecret"]);
-  return requestToken(request, {});
+  return (await requestToken(request, {})).accessToken;
 }
 
 /** The client-credentials POST shared by both token kinds; `form` adds to `grant_type` and `scope`. */
-async function requestToken(request: WorkspaceTokenRequest, form: Record<string, string>): Promise<string> {
-  const url = tokenUrl(request.workspaceUrl);
+function requestToken(request: WorkspaceTokenRequest, form: Record<string, string>): Promise<TokenGrant> {
   const credentials = Buffer.from(`${request.clientId}:${request.clientSecret}`, "utf8").toString("base64");
-  const redact = createRedactor([request.clientSecret, credentials]);
-  const { signal } = request;
-  if (signal?.aborted) throw abortError(signal);
+  return postTokenRequest({
+    workspaceUrl: request.workspaceUrl,
+    authorization: `Basic ${credentials}`,
+    form: { grant_type: "client_credentials", scope: "all-apis", ...form },
+    secrets: [request.clientSecret, credentials],
+    rootCertificates: request.rootCertificates,
+    signal: request.signal,
+  });
+}
 
-  const body = new URLSearchParams({ grant_type: "client_credentials", scope: "all-apis", ...form });
+/** One form POST to `{workspaceUrl}/oidc/v1/token`, for every grant type. */
+export interface TokenPost {
+  workspaceUrl: string;
+  /** The `authorization` header, if the grant authenticates the client (client credentials do). */
+  authorization?: string | undefined;
+  form: Record<string, string>;
+  /** Text scrubbed from every error message (a server may echo credentials back in its body). */
+  secrets: readonly string[];
+  rootCertificates?: Buffer | string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends a token request and classifies the answer: network errors, aborts and 5xx are retriable, other
+ * non-success statuses, a body that is not JSON and a missing `access_token` are not. `expires_in` is
+ * read as a number or a quoted integer.
+ */
+export async function postTokenRequest(post: TokenPost): Promise<TokenGrant> {
+  const url = tokenUrl(post.workspaceUrl);
+  const redact = createRedactor([...post.secrets]);
+  const { signal } = post;
+  if (signal?.aborted) throw abortError(signal);
   let status: number;
   let text: string;
   try {
@@ -100,12 +136,12 @@ async function requestToken(request: WorkspaceTokenRequest, form: Record<string,
       method: "POST",
       url,
       headers: {
-        authorization: `Basic ${credentials}`,
+        ...(post.authorization === undefined ? {} : { authorization: post.authorization }),
         "content-type": "application/x-www-form-urlencoded",
         accept: "application/json",
       },
-      body: body.toString(),
-      rootCertificates: request.rootCertificates,
+      body: new URLSearchParams(post.form).toString(),
+      rootCertificates: post.rootCertificates,
       signal,
     }));
   } catch (err) {
@@ -146,7 +182,7 @@ function tokenUrl(workspaceUrl: string): URL {
 }
 
 /** Classifies the token endpoint's answer and pulls the token out of a successful one. */
-function tokenFromResponse(status: number, text: string, redact: (message: string) => string): string {
+function tokenFromResponse(status: number, text: string, redact: (message: string) => string): TokenGrant {
   if (status >= 500) {
     throw new ZerobusException(redact(`Token fetch failed: Unity Catalog server error (${status}): ${truncate(text)}`));
   }
@@ -160,11 +196,19 @@ function tokenFromResponse(status: number, text: string, redact: (message: strin
     const reason = err instanceof Error ? err.message : String(err);
     throw new NonRetriableException(redact(`Invalid token response: Parse failed with error: ${reason}`), { cause: err });
   }
-  const token = parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>)["access_token"] : undefined;
+  const body = parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+  const token = body["access_token"];
   if (typeof token !== "string" || token === "") {
     throw new NonRetriableException("Invalid token response: access_token missing");
   }
-  return token;
+  return { accessToken: token, expiresInSeconds: parseExpiresIn(body["expires_in"]) };
+}
+
+/** `expires_in` as the official core reads it: a non-negative number, or a quoted integer. */
+function parseExpiresIn(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value === "string" && /^\d{1,12}$/.test(value.trim())) return Number(value.trim());
+  return undefined;
 }
 
 function abortError(signal: AbortSignal): ZerobusException {

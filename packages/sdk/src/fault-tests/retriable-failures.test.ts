@@ -2,8 +2,9 @@
  * Automatic recovery after retriable failures (README "Delivery and recovery"; PROTOCOL.md §5): every
  * retriable gRPC status and the server ending the call with OK lead to a reconnect that replays every
  * unacknowledged request in order, batches intact, under unchanged logical offsets; the retry policy is
- * `1 + recoveryRetries` attempts, `recoveryBackoffMs` apart, each bounded by `recoveryTimeoutMs`, each with
- * fresh headers. Every scenario ends with the delivery invariant checked against what the server stored.
+ * `1 + recoveryRetries` consecutive failed attempts (a connection that never got an ack through counts as
+ * one), with jittered exponential backoff from `recoveryBackoffMs`, each bounded by `recoveryTimeoutMs`, each
+ * with fresh headers. Every scenario ends with the delivery invariant checked against what the server stored.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -98,9 +99,9 @@ describe("recovery after a retriable failure", () => {
     assertDelivered(tracker.check(table.counts));
   });
 
-  it("retries 1 + recoveryRetries times, recoveryBackoffMs apart, each attempt bounded by recoveryTimeoutMs, with fresh headers", async () => {
-    const TIMEOUT_MS = 300;
-    const BACKOFF_MS = 150;
+  it("retries while the budget lasts, with jittered exponential backoff from recoveryBackoffMs, each attempt bounded by recoveryTimeoutMs, with fresh headers", async () => {
+    const TIMEOUT_MS = 600;
+    const BACKOFF_MS = 50;
     const table = new MemoryTable();
     const tracker = new DeliveryTracker();
     const arrivals: number[] = [];
@@ -118,7 +119,8 @@ describe("recovery after a retriable failure", () => {
         if (index === 2) return call.end(GrpcStatus.UNAVAILABLE, "still starting");
         return serveDurably(call, table);
       },
-      { recoveryRetries: 3, recoveryBackoffMs: BACKOFF_MS, recoveryTimeoutMs: TIMEOUT_MS },
+      // The first connection never got an ack through, so it counts as the first failed attempt.
+      { recoveryRetries: 4, recoveryBackoffMs: BACKOFF_MS, recoveryTimeoutMs: TIMEOUT_MS },
     );
     const { server, stream } = opened;
     const ack = await ingestTracked(stream, tracker, [0]);
@@ -126,9 +128,10 @@ describe("recovery after a retriable failure", () => {
     assert.equal(server.calls.length, 5, "the initial connection and four recovery attempts");
     const gap = (i: number) => arrivals[i + 1]! - arrivals[i]!;
     const slack = 25; // timers may fire a little early relative to performance.now()
-    assert.ok(gap(1) >= TIMEOUT_MS + BACKOFF_MS - slack, `attempt 1 timed out, then backoff: ${gap(1)} ms`);
-    assert.ok(gap(2) >= BACKOFF_MS - slack && gap(2) < TIMEOUT_MS + BACKOFF_MS - slack, `attempt 2 refused at once (no timeout), then backoff: ${gap(2)} ms`);
-    assert.ok(gap(3) >= TIMEOUT_MS + BACKOFF_MS - slack, `attempt 3 timed out, then backoff: ${gap(3)} ms`);
+    // After the n-th consecutive failure the pause is drawn from [0, BACKOFF_MS × 2^(n-1)].
+    assert.ok(gap(1) >= TIMEOUT_MS - slack, `attempt 1 timed out, then backoff: ${gap(1)} ms`);
+    assert.ok(gap(2) < TIMEOUT_MS - slack, `attempt 2 refused at once (no timeout), then at most ${4 * BACKOFF_MS} ms of backoff: ${gap(2)} ms`);
+    assert.ok(gap(3) >= TIMEOUT_MS - slack, `attempt 3 timed out, then backoff: ${gap(3)} ms`);
     // Headers were fetched afresh for every attempt: five distinct tokens reached the server.
     const tokens = server.calls.map((c) => c.metadata.authorization);
     assert.deepEqual(tokens, ["Bearer token-0", "Bearer token-1", "Bearer token-2", "Bearer token-3", "Bearer token-4"]);

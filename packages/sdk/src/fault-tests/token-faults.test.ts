@@ -1,9 +1,9 @@
 /**
  * Faults in authentication (PROTOCOL.md §3.3, README "OAuth"): the token endpoint failing (HTTP 503, a
  * dropped connection) and recovering, failing for longer than the retries, answering 401; and tokens
- * expiring. The SDK fetches a fresh token for every connection attempt, so an outage of the token endpoint
- * is retried like any retriable failure, and a token that expired while the stream was open is replaced
- * on the reconnect. Server: the local service (real token checks, real Delta table) behind a token-endpoint
+ * expiring. With the token cache off, the SDK fetches a fresh token for every connection attempt, so an
+ * outage of the token endpoint is retried like any retriable failure; with it on (the expiry test), a token
+ * that expired while the stream was open is replaced on the reconnect. Server: the local service (real token checks, real Delta table) behind a token-endpoint
  * front that injects the failures.
  */
 import assert from "node:assert/strict";
@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { OAuthHeadersProvider } from "../auth/oauth-headers-provider.js";
 import { GrpcStatus, NonRetriableException, ZerobusException } from "../errors.js";
 import { RecordType } from "../record-type.js";
-import { ZerobusSdk } from "../sdk.js";
+import { ZerobusSdk, type ZerobusSdkOptions } from "../sdk.js";
 import { StreamState } from "../stream-state.js";
 import type { ZerobusStream } from "../stream.js";
 import { TableProperties } from "../table-properties.js";
@@ -37,9 +37,13 @@ after(async () => {
   await local.close();
 });
 
-/** An OAuth stream (client id and secret) whose tokens come through `tokens`' front. */
-async function openOAuth(on: LocalZerobus, tokens: TokenEndpointFaults): Promise<ZerobusStream> {
-  const sdk = new ZerobusSdk(on.service.serverEndpoint, tokens.workspaceUrl);
+/**
+ * An OAuth stream (client id and secret) whose tokens come through `tokens`' front. The token cache is off
+ * unless asked for: these tests are about token requests made on reconnects (token-cache.test.ts covers the
+ * cache).
+ */
+async function openOAuth(on: LocalZerobus, tokens: TokenEndpointFaults, sdkOptions: ZerobusSdkOptions = { tokenCacheEnabled: false }): Promise<ZerobusStream> {
+  const sdk = new ZerobusSdk(on.service.serverEndpoint, tokens.workspaceUrl, sdkOptions);
   teardown.push(async () => sdk.close());
   const stream = await sdk.createStream(on.service.clientId, on.service.clientSecret, new TableProperties(FAULT_TABLE), OPTIONS);
   teardown.push(() => stream.close().catch(() => {}));
@@ -148,7 +152,7 @@ describe("token expiry", () => {
     });
     const firstId = nextId;
     const tracker = new DeliveryTracker(); // one tracker for both streams: it follows records, not streams
-    const fresh = await openOAuth(short, shortFront);
+    const fresh = await openOAuth(short, shortFront, {});
     // The negative control: a provider that fetched one token and keeps sending it.
     const oauth = new OAuthHeadersProvider({
       clientId: short.service.clientId,

@@ -2,6 +2,7 @@
  * Parsing Unity Catalog / Spark SQL type text (`map<string,array<int>>`) and column lists
  * (`id BIGINT NOT NULL, name STRING COMMENT 'who'`) into the {@link ColumnType} model.
  */
+import { boundedText } from "../bounded-text.js";
 import { NonRetriableException } from "../errors.js";
 import type { ColumnField, ColumnType, PrimitiveTypeName } from "./column-type.js";
 
@@ -10,7 +11,7 @@ export const MAX_TYPE_DEPTH = 100;
 
 /** A type text or column list that cannot be parsed, with where (zero-based `position`) in `text`. */
 function syntaxError(message: string, text: string, position: number): NonRetriableException {
-  return new NonRetriableException(`${message} (at character ${position + 1} of ${JSON.stringify(text)})`);
+  return new NonRetriableException(`${message} (at character ${position + 1} of ${JSON.stringify(boundedText(text))})`);
 }
 
 /** Options of {@link parseColumnType} and {@link parseColumnList}, for callers with their own type model. */

@@ -18,6 +18,7 @@
  *
  * Every refusal is a `NonRetriableException` naming the column (`column 'info.kind': …`).
  */
+import { boundedText } from "../bounded-text.js";
 import { NonRetriableException } from "../errors.js";
 import type { ColumnField, ColumnType, PrimitiveTypeName, TableColumn } from "./column-type.js";
 import { columnTypeText } from "./column-type.js";
@@ -69,7 +70,7 @@ export function buildProtoMessage(columns: readonly ColumnField[], messageName: 
 /** The parsed type of one REST column (`type_text`, else a primitive `type_name`). */
 export function tableColumnField(column: TableColumn): ColumnField {
   if (column === null || typeof column !== "object" || typeof column.name !== "string") {
-    throw new NonRetriableException(`a table column must be an object with a string 'name', got ${JSON.stringify(column)}`);
+    throw new NonRetriableException(`a table column must be an object with a string 'name', got ${boundedText(String(JSON.stringify(column)), 200)}`);
   }
   const text = column.type_text ?? column.type_name;
   if (typeof text !== "string" || text === "") throw new NonRetriableException(`column '${column.name}' has no type_text`);

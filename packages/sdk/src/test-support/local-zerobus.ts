@@ -44,6 +44,8 @@ export interface LocalServiceHandle {
 /** Options passed through to `startLocalService`. */
 export interface LocalServiceStartOptions {
   tokenTtlSeconds?: number;
+  /** Issuers whose JWTs the token endpoint exchanges (see `TrustedIssuer` in `@zerobus-ts/local`). */
+  trustedIssuers?: ReadonlyArray<{ issuer: string; audience: string; hmacSecret?: string; publicKey?: string; principals?: Record<string, string> }>;
   streamLifetimeMs?: number;
   closeSignalDurationMs?: number;
   commit?: { maxRows?: number; maxBytes?: number; maxDelayMs?: number };

@@ -88,12 +88,14 @@ export class ScriptedCall {
     this.end(grpc.status.OK, "");
   }
 
-  /** Ends the call with `code` and `details`. */
-  end(code: number, details: string): void {
+  /** Ends the call with `code` and `details`, and `trailers` (e.g. `grpc-status-details-bin`) if given. */
+  end(code: number, details: string, trailers?: Record<string, string | Buffer>): void {
     if (this.#finished) return;
     this.#finished = true;
+    const metadata = new grpc.Metadata();
+    for (const [name, value] of Object.entries(trailers ?? {})) metadata.set(name, value);
     if (code === grpc.status.OK) this.#call.end();
-    else this.#call.emit("error", Object.assign(new Error(details), { code, details }));
+    else this.#call.emit("error", Object.assign(new Error(details), { code, details, metadata }));
     this.#markDone();
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The gRPC transport: the only module that imports `@grpc/grpc-js`. One channel per `ZerobusSdk`, shared
- * by its streams through HTTP/2 multiplexing, as the Rust engine does. Messages cross this boundary as
+ * The gRPC transport: the only module that imports `@grpc/grpc-js`. A channel per stream (its own HTTP/2
+ * connection, the official default since core 2.9) or one per `ZerobusSdk` shared by its streams. Messages cross this boundary as
  * bytes: requests are encoded by `wire/request-encoder` before `write`, responses decoded here with
  * `wire/response-decoder`, so grpc-js never builds message objects.
  */
 import * as grpc from "@grpc/grpc-js";
 import { decodeStreamResponse, type StreamResponse } from "../wire/response-decoder.js";
+import { STATUS_DETAILS_TRAILER } from "../wire/status-details.js";
 import type { GrpcEndpoint } from "./endpoint.js";
 import { resolveProxy } from "./proxy.js";
 
@@ -19,12 +20,23 @@ export interface GrpcChannelOptions {
   userAgent: string;
   /** PEM root certificates to trust instead of the system's (e.g. a local service's self-signed cert). */
   rootCertificates?: Buffer | undefined;
+  /**
+   * Give this channel an HTTP/2 connection of its own. grpc-js shares connections ("subchannels") among all
+   * channels with the same target and options through a process-wide pool, so without this two channels
+   * would still multiplex over one socket.
+   */
+  ownConnection?: boolean | undefined;
 }
 
-/** How a call ended: the gRPC status code and the server's message. */
+/** How a call ended: the gRPC status code, the server's message and its rich error details. */
 export interface CallStatus {
   readonly code: number;
   readonly details: string;
+  /**
+   * The raw `grpc-status-details-bin` trailer (a serialized `google.rpc.Status`), when the server sent
+   * one; `errorFromGrpcStatus` decodes its `ErrorInfo`.
+   */
+  readonly statusDetails?: Buffer | undefined;
 }
 
 /** What the stream engine hears from one call. `closed` fires exactly once, last. */
@@ -104,6 +116,7 @@ export class GrpcChannel {
       "grpc.max_reconnect_backoff_ms": 1000,
       // grpc-js applies its own proxy rules unless told not to; ours follow the official SDKs.
       "grpc.enable_http_proxy": proxy ? 1 : 0,
+      ...(options.ownConnection ? { "grpc.use_local_subchannel_pool": 1 } : {}),
     };
     this.#client = withProxyDecision(proxy, () => new grpc.Client(options.endpoint.target, credentials, channelOptions));
   }
@@ -125,7 +138,10 @@ export class GrpcChannel {
     call.on("error", () => {
       // The final status arrives through the 'status' event; this listener keeps 'error' from throwing.
     });
-    call.on("status", (status: grpc.StatusObject) => close({ code: status.code, details: status.details }));
+    call.on("status", (status: grpc.StatusObject) => {
+      const [statusDetails] = status.metadata?.get(STATUS_DETAILS_TRAILER) ?? [];
+      close({ code: status.code, details: status.details, statusDetails: Buffer.isBuffer(statusDetails) ? statusDetails : undefined });
+    });
     let unsentBytes = 0;
     let onDrain: (() => void) | undefined;
     return {

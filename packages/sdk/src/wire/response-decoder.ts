@@ -12,14 +12,16 @@ export type StreamResponse =
   | { kind: "closeSignal"; durationMs: number }
   | { kind: "invalid"; reason: string };
 
-interface Field {
+/** One protobuf field as read off the wire: varint fields carry `varint`, length-delimited ones `bytes`. */
+export interface Field {
   number: number;
   wireType: number;
   varint?: bigint;
   bytes?: Uint8Array;
 }
 
-function* fields(buf: Uint8Array): Generator<Field> {
+/** The fields of a protobuf message, in wire order; throws `RangeError` on a truncated or unsupported field. */
+export function* fields(buf: Uint8Array): Generator<Field> {
   let pos = 0;
   while (pos < buf.length) {
     const key = readVarint(buf, pos);
