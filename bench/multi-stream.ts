@@ -1,7 +1,8 @@
 /**
  * The multi-stream bench row (issue 15): one SDK, 8 concurrent streams into 8 tables, PROTO, one record per
- * call and batches of 1,000; ours (a connection per stream, the default) against the official TypeScript
- * SDK 1.3.0 (native binding). Aggregate acknowledged records/s and client CPU per record.
+ * call and batches of 1,000; ours (a connection per stream, the default, and one shared connection) against
+ * the official TypeScript SDK 1.3.0 (native binding; it shares one connection). Aggregate acknowledged
+ * records/s and client CPU per record.
  *
  * Run as a worker (`node --import tsx bench/multi-stream.ts '<json>'`) it drives one client and prints one
  * JSON line; `multiStreamRows()` runs both clients in their own processes and returns the table rows.
@@ -17,6 +18,8 @@ export const STREAMS = 8;
 
 interface Job {
   client: "ours" | "official";
+  /** Ours only: one shared connection (`connectionPerStream: false`) instead of one per stream. */
+  shared?: boolean;
   batch: number;
   endpoint: string;
   seconds: number;
@@ -40,9 +43,8 @@ interface StreamHandle {
 const tableOf = (i: number) => `main.default.bench_${i}`;
 const headersFor = (table: string) => () => [["authorization", "Bearer bench"], ["x-databricks-zerobus-table-name", table]] as Array<[string, string]>;
 
-async function openOurs(endpoint: string): Promise<{ streams: StreamHandle[]; close(): void }> {
-  // ZEROBUS_BENCH_SHARED=1 shares one connection, to compare with the per-stream default.
-  const sdk = new ZerobusSdk(endpoint, "", { connectionPerStream: process.env.ZEROBUS_BENCH_SHARED !== "1" });
+async function openOurs(endpoint: string, shared: boolean): Promise<{ streams: StreamHandle[]; close(): void }> {
+  const sdk = new ZerobusSdk(endpoint, "", { connectionPerStream: !shared });
   const streams = await Promise.all(
     Array.from({ length: STREAMS }, async (_, i) => {
       const stream = await sdk.createStream(new TableProperties(tableOf(i), AirQuality), "", "", { recordType: RecordType.PROTO }, headersFor(tableOf(i)));
@@ -92,7 +94,7 @@ async function drive(stream: StreamHandle, records: Array<Buffer | string>, batc
 
 async function worker(job: Job): Promise<MultiResult> {
   const records = makeRecords("proto", job.batch === 1 ? 10_000 : job.batch);
-  const opened = job.client === "ours" ? await openOurs(job.endpoint) : await openOfficial(job.endpoint);
+  const opened = job.client === "ours" ? await openOurs(job.endpoint, job.shared === true) : await openOfficial(job.endpoint);
   const cpu0 = process.cpuUsage();
   const start = performance.now();
   const deadline = start + job.seconds * 1000;
@@ -134,12 +136,15 @@ export async function multiStreamRows(endpoint: string, seconds: number): Promis
   ];
   for (const batch of [1, 1000]) {
     const ours = await runJob({ client: "ours", batch, endpoint, seconds });
+    const oursShared = await runJob({ client: "ours", shared: true, batch, endpoint, seconds });
     const official = await runJob({ client: "official", batch, endpoint, seconds });
     const cell = (r: MultiResult) => (r.error ? `unavailable: ${r.error} | | ` : `${fmt(r.recordsPerSec)} | ${fmt(r.cpuUsPerRecord, 2)} | ${fmt(r.peakRssMb)}`);
     const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : "—");
-    rows.push(`| ${batch} | zerobus-ts | ${cell(ours)} | ${ratio(ours.recordsPerSec, official.recordsPerSec)} | ${ratio(ours.cpuUsPerRecord, official.cpuUsPerRecord)} |`);
-    rows.push(`| ${batch} | official 1.3.0 | ${cell(official)} | | |`);
-    console.log(rows.slice(-2).join("\n"));
+    const vsOfficial = (r: MultiResult) => `${ratio(r.recordsPerSec, official.recordsPerSec)} | ${ratio(r.cpuUsPerRecord, official.cpuUsPerRecord)}`;
+    rows.push(`| ${batch} | zerobus-ts (connection per stream, default) | ${cell(ours)} | ${vsOfficial(ours)} |`);
+    rows.push(`| ${batch} | zerobus-ts (connectionPerStream: false) | ${cell(oursShared)} | ${vsOfficial(oursShared)} |`);
+    rows.push(`| ${batch} | official 1.3.0 (one shared connection) | ${cell(official)} | | |`);
+    console.log(rows.slice(-3).join("\n"));
   }
   return rows;
 }

@@ -1,6 +1,6 @@
 /**
- * The built-in headers provider for service-principal credentials: a fresh OAuth token per connection
- * attempt (PROTOCOL.md §3.3), sent with the table name.
+ * A headers provider for service-principal credentials: a fresh OAuth token per call (PROTOCOL.md §3.3),
+ * sent with the table name.
  */
 import { NonRetriableException } from "../errors.js";
 import type { HeaderPairs, HeadersProvider } from "./headers-provider.js";
@@ -33,8 +33,9 @@ type ResolvedOptions = Omit<OAuthHeadersProviderOptions, "workspaceId"> & { work
 
 /**
  * Supplies `authorization: Bearer <token>` and `x-databricks-zerobus-table-name` from a service principal's
- * client id and secret. Every {@link OAuthHeadersProvider.getHeaders} call requests a new token: the
- * official SDKs never cache one, and the stream asks for headers only when it (re)connects.
+ * client id and secret. Every {@link OAuthHeadersProvider.getHeaders} call requests a new token (passed to
+ * `createStream` as a headers provider it is called on every connection attempt, uncached); streams opened
+ * with the client id and secret themselves share the `ZerobusSdk`'s token cache instead.
  *
  * Three ways to construct it, so code written for either official SDK keeps working:
  * - an options object (preferred): `new OAuthHeadersProvider({ clientId, clientSecret, tableName, workspaceUrl, workspaceId })`;

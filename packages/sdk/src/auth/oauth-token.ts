@@ -45,8 +45,8 @@ const MAX_BODY_CHARS = 512;
 const MIN_REDACTED_LENGTH = 4;
 
 /**
- * Requests a fresh OAuth token for writing to one table. No caching: the official SDKs fetch a token on
- * every connection attempt, and so do we.
+ * Requests a fresh OAuth token for writing to one table. This function never caches; streams opened with
+ * client credentials get their tokens through the `ZerobusSdk`'s token cache (`tokenCacheEnabled`).
  *
  * The request is `POST {workspaceUrl}/oidc/v1/token` with HTTP Basic client authentication (the raw
  * `clientId:clientSecret`, as the Rust engine sends it) and a form body of `grant_type`, `scope`,

@@ -72,6 +72,17 @@ describe("TokenCache", () => {
     assert.equal(await after, "B");
   });
 
+  it("a caller whose wait is aborted leaves the refresh running for the others, with no unhandled rejection", async () => {
+    const t = setup();
+    const abort = new AbortController();
+    abort.abort();
+    await assert.rejects(t.cache.get("k", (signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("x")))), { signal: abort.signal, refreshTimeoutMs: 10 }), /aborted/);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the abandoned refresh times out meanwhile
+    const next = t.get();
+    t.pending[0]!.resolve({ accessToken: "A", expiresInSeconds: 60 });
+    assert.equal(await next, "A");
+  });
+
   it("a grant's notAfterMs caps its life; a grant without expires_in is not reused", async () => {
     const t = setup();
     const first = t.get();

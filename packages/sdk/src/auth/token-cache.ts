@@ -84,7 +84,11 @@ export class TokenCache {
     if (entry.token !== undefined && now < entry.refreshAt) return entry.token;
     const valid = entry.token !== undefined && now < entry.expiresAt;
     if (valid && entry.refreshing === undefined && now < entry.holdUntil) return entry.token!;
-    entry.refreshing ??= this.#refresh(entry, fetch, options.refreshTimeoutMs);
+    if (entry.refreshing === undefined) {
+      entry.refreshing = this.#refresh(entry, fetch, options.refreshTimeoutMs);
+      // Every caller handles the outcome, but one whose wait was aborted no longer listens.
+      entry.refreshing.catch(() => {});
+    }
     try {
       await abortable(entry.refreshing, options.signal);
     } catch (err) {

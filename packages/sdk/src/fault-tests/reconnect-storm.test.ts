@@ -9,7 +9,9 @@ import { GrpcStatus, ZerobusException } from "../errors.js";
 import { StreamState } from "../stream-state.js";
 import { until, within } from "../test-support/fixtures.js";
 import { useScriptedStreams } from "../test-support/scripted-stream.js";
-import type { ScriptedCall } from "../test-support/scripted-server.js";
+import { autoAck, type ScriptedCall } from "../test-support/scripted-server.js";
+
+const autoAckCall = (call: ScriptedCall, index: number) => autoAck(call, `s${index}`);
 
 const open = useScriptedStreams();
 
@@ -21,9 +23,8 @@ const acceptThenFail = async (call: ScriptedCall, index: number): Promise<void> 
 
 describe("a server that accepts create_stream and then fails every call", () => {
   it("with the default backoff and retries, a stream opens at most 4 connections (observed for 3 s)", async () => {
-    const { server, stream } = await open(acceptThenFail, { recoveryBackoffMs: 2_000, recoveryRetries: 3, recoveryTimeoutMs: 15_000 });
-    const ack = await stream.ingestRecord({ id: 1 });
-    ack.waitForAck().catch(() => {});
+    // No records: the storm needs none, and the stream then closes at once when the test ends.
+    const { server } = await open(acceptThenFail, { recoveryBackoffMs: 2_000, recoveryRetries: 3, recoveryTimeoutMs: 15_000 });
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // an observation window, not a wait for luck
     assert.ok(server.calls.length <= 4, `${server.calls.length} connections in 3 s`);
   });
@@ -38,6 +39,24 @@ describe("a server that accepts create_stream and then fails every call", () => 
     await until(() => stream.getState() === StreamState.FAILED, 1_000, "failed state");
     assert.equal(server.calls.length, 4);
     assert.deepEqual(stream.getUnackedRecords().length, 1, "the record is kept for the caller");
+  });
+
+  it("a connection that stayed up for recoveryTimeoutMs proved itself: an idle stream rotated later is not failing", async () => {
+    const { server, stream } = await open(
+      async (call, index) => {
+        if (index > 0) return autoAckCall(call, index);
+        await call.next();
+        call.sendCreateResponse("s0");
+        await new Promise((resolve) => setTimeout(resolve, 400)); // longer than recoveryTimeoutMs, no records
+        call.end(GrpcStatus.UNAVAILABLE, "rotated after a long idle life");
+      },
+      // One attempt only: had the idle connection counted as a failure, the stream would fail here.
+      { recoveryRetries: 0, recoveryTimeoutMs: 300 },
+    );
+    await within(server.call(1), 5_000, "reconnect");
+    const ack = await stream.ingestRecord({ id: 1 });
+    await within(ack.waitForAck(), 5_000, "ack on the new connection");
+    assert.notEqual(stream.getState(), StreamState.FAILED);
   });
 
   it("an ack refills the budget: a stream that makes progress between failures keeps going", async () => {

@@ -24,7 +24,7 @@ function error(fn) {
   try { fn(); return null; }
   catch (e) { return { name: e.name, message: e.message, grpcCode: e.grpcCode, nonRetriable: e instanceof NonRetriableException }; }
 }
-const sdk = new ZerobusSdk(process.env.ENDPOINT, "http://127.0.0.1:1");
+const sdk = new ZerobusSdk(process.env.ENDPOINT, "http://127.0.0.1:1", { applicationName: "sync-script/1" });
 `;
 const EPILOGUE = `
 sdk.close();
@@ -104,6 +104,7 @@ describe("blocking client (@zerobus-ts/sdk/sync) in a synchronous script", () =>
     assert.deepEqual(out.closed, [true, 3, 0]);
     assert.match(out.afterClose.message, /after stream is closed/);
     assert.deepEqual(jsonNumbers(server.calls[0]!), Array.from({ length: 1002 }, (_, n) => n));
+    assert.match(server.calls[0]!.metadata["user-agent"] ?? "", /^zerobus-ts\/\S+ sync-script\/1/, "applicationName crossed into the worker");
   });
 
   it("encodes PROTO plain objects and messages in the caller's thread with a protobufjs descriptor", async () => {

@@ -83,7 +83,13 @@ export class ZerobusSdk {
     this.serverEndpoint = serverEndpoint;
     this.workspaceUrl = workspaceUrl;
     const roots = options.rootCertificates;
-    this.#config = { serverEndpoint, workspaceUrl, rootCertificates: roots === undefined ? undefined : Uint8Array.from(Buffer.from(roots)) };
+    const { applicationName, connectionPerStream, tokenCacheEnabled, tokenRefreshBufferMs } = options;
+    this.#config = {
+      serverEndpoint,
+      workspaceUrl,
+      rootCertificates: roots === undefined ? undefined : Uint8Array.from(Buffer.from(roots)),
+      sdkOptions: { applicationName, connectionPerStream, tokenCacheEnabled, tokenRefreshBufferMs },
+    };
     this.#limits = {
       maxRecords: positiveInteger("handoffMaxRecords", options.handoffMaxRecords, DEFAULT_OUTBOX_LIMITS.maxRecords),
       maxDelayMs: positiveInteger("handoffMaxDelayMs", options.handoffMaxDelayMs, DEFAULT_OUTBOX_LIMITS.maxDelayMs),

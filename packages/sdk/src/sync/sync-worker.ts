@@ -39,6 +39,7 @@ process.on("uncaughtException", die);
 process.on("unhandledRejection", die);
 
 const sdk = new ZerobusSdk(config.serverEndpoint, config.workspaceUrl, {
+  ...config.sdkOptions,
   rootCertificates: config.rootCertificates ? Buffer.from(config.rootCertificates) : undefined,
 });
 const streams = new Map<number, HostedStream>();

@@ -19,6 +19,13 @@ export interface WorkerSdkConfig {
   readonly serverEndpoint: string;
   readonly workspaceUrl: string;
   readonly rootCertificates: Uint8Array | undefined;
+  /** The cloneable `ZerobusSdkOptions` (a logger cannot cross into the worker). */
+  readonly sdkOptions: {
+    readonly applicationName?: string | undefined;
+    readonly connectionPerStream?: boolean | undefined;
+    readonly tokenCacheEnabled?: boolean | undefined;
+    readonly tokenRefreshBufferMs?: number | undefined;
+  };
 }
 
 /** Longest single `Atomics.wait`; waits are re-armed, so this only bounds how stale a deadline check gets. */
