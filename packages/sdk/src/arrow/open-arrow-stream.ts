@@ -1,0 +1,93 @@
+/**
+ * Opens an Arrow stream: checks the table properties and options, loads apache-arrow (and the codec, if
+ * any), builds the declared schema, and connects a {@link StreamEngine} speaking Flight `DoPut` over a
+ * channel of the stream's own (Arrow streams never share a connection: ARROW-FLIGHT.md §1).
+ */
+import { NonRetriableException } from "../errors.js";
+import { otelStreamAttributes, registerOtelMetrics, type OtelRegistration } from "../metrics/otel-metrics.js";
+import { resolveMeter } from "../metrics/resolve-meter.js";
+import { StreamEngine, type EngineLimits, type EngineOptions } from "../stream-engine.js";
+import { StreamState } from "../stream-state.js";
+import { parseTableName } from "../table-name.js";
+import type { GrpcEndpoint } from "../transport/endpoint.js";
+import { GrpcChannel } from "../transport/grpc-channel.js";
+import { SDK_IDENTIFIER } from "../version.js";
+import { resolveArrowStreamOptions, type ResolvedArrowStreamOptions } from "./arrow-options.js";
+import { ZerobusArrowStream, type ArrowStreamRecipe } from "./arrow-stream.js";
+import type { ArrowTableProperties } from "./arrow-types.js";
+import { BatchPreparer } from "./batch-preparer.js";
+import { loadBodyCodec } from "./body-codecs.js";
+import { declaredSchema } from "./declared-schema.js";
+import { flightProtocol } from "./flight-protocol.js";
+import { loadArrow } from "./load-arrow.js";
+
+/** What the SDK lends an Arrow stream. */
+export interface ArrowStreamDeps {
+  readonly endpoint: GrpcEndpoint;
+  readonly rootCertificates: Buffer | undefined;
+  /** Headers for each connection attempt to `tableName` (OAuth or the custom provider). */
+  headersSource(tableName: string): (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
+}
+
+/** The engine's view of the options: each attempt is bounded by both connection timeouts (§1). */
+const engineOptions = (options: ResolvedArrowStreamOptions): EngineOptions => ({
+  recovery: options.recovery,
+  recoveryTimeoutMs: Math.min(options.recoveryTimeoutMs, options.connectionTimeoutMs),
+  recoveryBackoffMs: options.recoveryBackoffMs,
+  recoveryRetries: options.recoveryRetries,
+  serverLackOfAckTimeoutMs: options.serverLackOfAckTimeoutMs,
+  flushTimeoutMs: options.flushTimeoutMs,
+  streamPausedMaxWaitTimeMs: options.streamPausedMaxWaitTimeMs,
+  ackCallback: undefined,
+  logger: options.logger,
+});
+
+/** Batches in flight, bounded by count and by bytes; a batch's size is checked frame by frame instead. */
+const arrowLimits = (options: ResolvedArrowStreamOptions): EngineLimits => ({
+  unit: "entries",
+  maxInflight: options.maxInflightBatches,
+  maxInflightBytes: options.maxInflightBytes,
+  maxEntryBytes: Infinity,
+  entryTooLarge: () => "",
+});
+
+function tableProperties(input: unknown): ArrowTableProperties {
+  if (typeof input !== "object" || input === null) {
+    throw new NonRetriableException("createArrowStream: tableProperties must be { tableName, schemaFields } or { tableName, schema }");
+  }
+  parseTableName((input as { tableName?: unknown }).tableName);
+  return input as ArrowTableProperties;
+}
+
+/** See the module comment. */
+export async function openArrowStream(recipe: ArrowStreamRecipe, deps: ArrowStreamDeps): Promise<ZerobusArrowStream> {
+  const properties = tableProperties(recipe.tableProperties);
+  const { tableName } = properties;
+  const options = resolveArrowStreamOptions(recipe.options);
+  const getHeaders = deps.headersSource(tableName);
+  const arrow = await loadArrow();
+  const declared = declaredSchema(arrow, properties);
+  const codec = options.ipcCompression === undefined ? undefined : await loadBodyCodec(options.ipcCompression);
+  const meter = await resolveMeter(options);
+  const channel = new GrpcChannel({ endpoint: deps.endpoint, userAgent: SDK_IDENTIFIER, rootCertificates: deps.rootCertificates });
+  let otel: OtelRegistration | undefined;
+  const engine: StreamEngine = new StreamEngine({
+    channel,
+    options: engineOptions(options),
+    protocol: flightProtocol(declared.message, codec),
+    limits: arrowLimits(options),
+    getHeaders,
+    tableName,
+    onEnded: () => {
+      otel?.unregister();
+      // A failed stream's call is gone; a closing one still waits for the server's status (closed below).
+      if (engine.state === StreamState.FAILED) channel.close();
+    },
+  });
+  if (meter) {
+    const target = { table: tableName, serverAddress: deps.endpoint.host, serverPort: deps.endpoint.port };
+    otel = registerOtelMetrics(engine.metrics, meter, otelStreamAttributes(target));
+  }
+  await engine.open();
+  return new ZerobusArrowStream(engine, new BatchPreparer(arrow, declared), tableName, options, recipe, () => channel.close());
+}
