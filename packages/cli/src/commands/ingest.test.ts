@@ -120,7 +120,7 @@ describe("zerobus ingest (real binary against a local service)", { timeout: 60_0
       [["--table", "main.default.x", "--batch-size", "0", some], /--batch-size must be a whole number ≥ 1, got '0'/],
       [["--table", "main.default.x", "--proto", some, some], /--proto needs --message NAME/],
       [["--table", "main.default.x", "--message", "M", some], /--message needs --proto or --descriptor/],
-      [["--table", "main.default.x", "--format", "xml", some], /--format must be jsonl or csv, got 'xml'/],
+      [["--table", "main.default.x", "--format", "xml", some], /--format must be jsonl, csv, parquet, arrow or arrows, got 'xml'/],
       [["--table", "main.default.x", "--skip", "-1", some], /--skip/],
     ];
     const results = await Promise.all(cases.map(([args]) => ingest(...args)));

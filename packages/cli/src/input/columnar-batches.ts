@@ -56,8 +56,7 @@ export async function* readColumnarBatches(files: readonly string[], options: Re
   for (const file of files) {
     const fileStart = index;
     let fileRow = 0;
-    const skipInFile = Math.max(0, options.skip - fileStart);
-    const batches = options.formatOf(file) === "parquet" ? parquetBatches(file, skipInFile, options) : ipcBatches(file, options);
+    const batches = options.formatOf(file) === "parquet" ? parquetBatches(file, Math.max(0, options.skip - fileStart), options) : ipcBatches(file, options);
     for (;;) {
       let next: IteratorResult<{ batch: arrow.RecordBatch; firstRow: number }>;
       try {
@@ -89,21 +88,28 @@ function* cut(batch: arrow.RecordBatch, at: BatchLocation, options: ReadColumnar
 
 type FileBatches = AsyncGenerator<{ batch: arrow.RecordBatch; firstRow: number }>;
 
-/** Parquet, from row `skip` of the file (whole skipped row groups are never read). */
+/**
+ * Parquet, from the row group holding row `skip` of the file: whole row groups before it are never read
+ * (the rows before `skip` in that group are dropped by the caller). Row groups are chosen by number
+ * because parquet-wasm 0.8's `offset` option skips that many rows in every row group.
+ */
 async function* parquetBatches(file: string, skip: number, options: ReadColumnarOptions): FileBatches {
   const size = (await stat(file)).size;
   const handle = await parquet.ParquetFile.fromFile(await fileBlob(file));
   try {
-    const totalRows = Number(handle.metadata().fileMetadata().numRows());
+    const metadata = handle.metadata();
+    const groupRows = metadata.rowGroups().map((group) => Number(group.numRows()));
+    const totalRows = groupRows.reduce((a, b) => a + b, 0);
     const bytesPerRow = totalRows > 0 ? size / totalRows : 0;
-    options.onBytes?.(Math.min(skip, totalRows) * bytesPerRow);
-    if (skip >= totalRows) {
-      yield* emptyBatches(totalRows);
-      return;
-    }
-    const stream = (await handle.stream({ batchSize: options.rowsPerBatch, offset: skip })) as ReadableStream<parquet.RecordBatch>;
-    let firstRow = skip;
-    for await (const wasmBatch of stream as unknown as AsyncIterable<parquet.RecordBatch>) {
+    let firstRow = 0;
+    let firstGroup = 0;
+    while (firstGroup < groupRows.length && firstRow + groupRows[firstGroup]! <= skip) firstRow += groupRows[firstGroup++]!;
+    options.onBytes?.(firstRow * bytesPerRow);
+    yield* skippedRows(firstRow);
+    if (firstGroup === groupRows.length) return;
+    const rowGroups = groupRows.map((_, i) => i).slice(firstGroup);
+    const stream = (await handle.stream({ batchSize: options.rowsPerBatch, rowGroups })) as unknown as AsyncIterable<parquet.RecordBatch>;
+    for await (const wasmBatch of stream) {
       // Across the WebAssembly boundary as an IPC stream: one copy, then zero-copy views in apache-arrow.
       for (const batch of arrow.tableFromIPC(wasmBatch.intoIPCStream()).batches) {
         yield { batch, firstRow };
@@ -116,8 +122,8 @@ async function* parquetBatches(file: string, skip: number, options: ReadColumnar
   }
 }
 
-/** Rows skipped without reading still count as rows of the file. */
-async function* emptyBatches(rows: number): FileBatches {
+/** Rows skipped without reading still count as rows of the file: a batch without columns stands for them. */
+async function* skippedRows(rows: number): FileBatches {
   if (rows > 0) yield { batch: new arrow.RecordBatch(new arrow.Schema([]), arrow.makeData({ type: new arrow.Struct([]), length: rows, children: [] })), firstRow: 0 };
 }
 
