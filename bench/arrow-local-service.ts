@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalService } from "@zerobus-ts/local";
+import { TABLE } from "./records.js";
 
-export const LOCAL_TABLE = "main.default.air_quality";
+
 
 const dataDir = mkdtempSync(join(tmpdir(), "zerobus-bench-"));
 const service = await startLocalService({ port: 0, dataDir });
-await service.createTable(LOCAL_TABLE, "device_name STRING, temp INT, humidity BIGINT");
+await service.createTable(TABLE, "device_name STRING, temp INT, humidity BIGINT");
 console.log(JSON.stringify({ endpoint: service.serverEndpoint, workspaceUrl: service.workspaceUrl, clientId: service.clientId, clientSecret: service.clientSecret }));
 
 let stopping = false;
