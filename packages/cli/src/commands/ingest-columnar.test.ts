@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import * as arrow from "apache-arrow";
 import * as parquet from "parquet-wasm";
 import { startServiceFixture, type ServiceFixture } from "../test-support/local-service-fixture.js";
-import { runZerobus } from "../test-support/run-zerobus.js";
+import { runZerobus, startZerobus, waitForExit, type ZerobusProcess } from "../test-support/run-zerobus.js";
 
 const COLUMNS = "device_name STRING NOT NULL, temp INT, humidity BIGINT, note STRING";
 
@@ -103,5 +103,62 @@ describe("zerobus ingest of Parquet and Arrow IPC files (real binary against a l
     assert.match(unsupported.stderr, /cannot ingest '.*data\.orc': \.orc files are not supported/);
     assert.match(mixed.stderr, /give Parquet\/Arrow files and JSON Lines\/CSV files in separate runs/);
     assert.match(proto.stderr, /Parquet and Arrow files are sent as Arrow/);
+  });
+});
+
+/** Resolves once stderr shows a progress line with at least one row sent. */
+function firstProgress(run: ZerobusProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!/ingest: \d+%, [1-9][\d,]* records/.test(run.stderr())) return;
+      cleanup();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no progress within ${timeoutMs} ms\nstderr: ${run.stderr()}`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      run.child.stderr!.off("data", check);
+    };
+    run.child.stderr!.on("data", check);
+    check();
+  });
+}
+
+describe("zerobus ingest of a Parquet file when the service goes away", { timeout: 60_000 }, () => {
+  let fx: ServiceFixture;
+  before(async () => {
+    fx = await startServiceFixture();
+  });
+  after(async () => {
+    await fx.close();
+  });
+
+  test("names the first row not acknowledged; every row before it is in the table", async () => {
+    await fx.service.createTable("main.default.cut", COLUMNS);
+    const rows = 400_000;
+    const table = new arrow.Table({ device_name: arrow.vectorFromArray(Array.from({ length: rows }, (_, i) => `d${i}`), new arrow.Utf8()) });
+    const path = join(fx.workDir, "long.parquet");
+    await writeFile(path, parquetOf(table, 50_000));
+    // One 1,000-row batch in flight at a time, so the run is still going when the service stops.
+    const run = startZerobus(["ingest", "--table", "main.default.cut", "--batch-size", "1000", "--max-inflight", "1000", "--progress-interval", "50ms", path], { env: fx.env });
+    try {
+      await firstProgress(run, 30_000);
+      await fx.stopService();
+      const result = await waitForExit(run, 45_000);
+      assert.equal(result.code, 1, result.stderr);
+      const match = /the stream failed at .*long\.parquet: row ([\d,]+): .*\nEvery row before it is in the table; later ones may be in part\. Resume with --skip (\d+) /.exec(result.stderr);
+      assert.ok(match, result.stderr);
+      const skip = Number(match[2]);
+      assert.equal(Number(match[1]!.replaceAll(",", "")), skip + 1);
+      assert.ok(skip > 0 && skip < rows, `resume point ${skip}`);
+      const written = (await fx.rows("main.default.cut")).map((r) => r["device_name"]);
+      assert.ok(written.length >= skip, `${written.length} rows in the table, ${skip} acknowledged`);
+      assert.deepEqual(written.slice(0, skip), Array.from({ length: skip }, (_, i) => `d${i}`));
+    } finally {
+      run.kill();
+    }
   });
 });
