@@ -70,9 +70,14 @@ function columnBounds(field: DeltaField, parts: readonly arrow.Data[], prefixLen
   }
 }
 
-function isValid(data: arrow.Data, i: number): boolean {
+// A null mask to test with `nullAt`, or undefined when the part has no nulls (the fast loops).
+function nullMask(data: arrow.Data): Uint8Array | undefined {
   const bitmap = data.nullBitmap;
-  return data.nullCount === 0 || bitmap === undefined || bitmap.length === 0 || (bitmap[i >> 3]! & (1 << (i & 7))) !== 0;
+  return data.nullCount === 0 || bitmap === undefined || bitmap.length === 0 ? undefined : bitmap;
+}
+
+function nullAt(mask: Uint8Array | undefined, i: number): boolean {
+  return mask !== undefined && (mask[i >> 3]! & (1 << (i & 7))) === 0;
 }
 
 function numberRange(parts: readonly arrow.Data[], skipNaN: boolean): Bounds | null {
@@ -81,10 +86,11 @@ function numberRange(parts: readonly arrow.Data[], skipNaN: boolean): Bounds | n
   let seen = false;
   for (const data of parts) {
     const values = data.values as Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+    const mask = nullMask(data);
     for (let i = 0; i < data.length; i++) {
-      if (!isValid(data, i)) continue;
+      if (mask !== undefined && nullAt(mask, i)) continue;
       const value = values[i]!;
-      if (skipNaN && Number.isNaN(value)) continue;
+      if (skipNaN && value !== value) continue;
       seen = true;
       if (value < min) min = value;
       if (value > max) max = value;
@@ -95,71 +101,87 @@ function numberRange(parts: readonly arrow.Data[], skipNaN: boolean): Bounds | n
 
 // Compares int64 values as (signed high word, unsigned low word) pairs: no BigInt per row.
 function int64Range(parts: readonly arrow.Data[]): Bounds | null {
-  let best: { min: [arrow.Data, number]; max: [arrow.Data, number] } | null = null;
-  let minHi = 0, minLo = 0, maxHi = 0, maxLo = 0;
+  let min: { data: arrow.Data; i: number; hi: number; lo: number } | null = null;
+  let max: { data: arrow.Data; i: number; hi: number; lo: number } | null = null;
   for (const data of parts) {
     const values = data.values as BigInt64Array;
     const words = new Int32Array(values.buffer, values.byteOffset, data.length * 2);
+    const mask = nullMask(data);
+    let minHi: number = min?.hi ?? 0x7fffffff;
+    let minLo: number = min?.lo ?? 0xffffffff;
+    let maxHi: number = max?.hi ?? -0x80000000;
+    let maxLo: number = max?.lo ?? 0;
+    let minAt = -1;
+    let maxAt = -1;
     for (let i = 0; i < data.length; i++) {
-      if (!isValid(data, i)) continue;
+      if (mask !== undefined && nullAt(mask, i)) continue;
       const hi = words[2 * i + 1]!;
       const lo = words[2 * i]! >>> 0;
-      if (best === null) {
-        best = { min: [data, i], max: [data, i] };
-        minHi = maxHi = hi;
-        minLo = maxLo = lo;
-        continue;
-      }
-      if (hi < minHi || (hi === minHi && lo < minLo)) {
+      if (hi < minHi || (hi === minHi && lo <= minLo)) {
         minHi = hi;
         minLo = lo;
-        best.min = [data, i];
+        minAt = i;
       }
-      if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+      if (hi > maxHi || (hi === maxHi && lo >= maxLo)) {
         maxHi = hi;
         maxLo = lo;
-        best.max = [data, i];
+        maxAt = i;
       }
     }
+    if (minAt >= 0) min = { data, i: minAt, hi: minHi, lo: minLo };
+    if (maxAt >= 0) max = { data, i: maxAt, hi: maxHi, lo: maxLo };
   }
-  if (best === null) return null;
-  const at = ([data, i]: [arrow.Data, number]) => (data.values as BigInt64Array)[i]!;
-  return { min: at(best.min), max: at(best.max) };
+  if (min === null || max === null) return null;
+  return { min: (min.data.values as BigInt64Array)[min.i]!, max: (max.data.values as BigInt64Array)[max.i]! };
 }
 
-// UTF-8 byte order is code point order, the order Delta's string bounds use.
+// UTF-8 byte order is code point order, the order Delta's string bounds use. Values are compared in
+// place by their offsets: no view or string per row.
 function stringRange(parts: readonly arrow.Data[], prefixLength: number): Bounds | null {
   let min: Uint8Array | null = null;
   let max: Uint8Array | null = null;
   for (const data of parts) {
     const offsets = data.valueOffsets as Int32Array;
     const bytes = data.values as Uint8Array;
+    const mask = nullMask(data);
+    let minAt = -1;
+    let maxAt = -1;
     for (let i = 0; i < data.length; i++) {
-      if (!isValid(data, i)) continue;
-      const value = bytes.subarray(offsets[i]!, offsets[i + 1]!);
-      if (min === null || compareBytes(value, min) < 0) min = value;
-      if (max === null || compareBytes(value, max) > 0) max = value;
+      if (mask !== undefined && nullAt(mask, i)) continue;
+      if (minAt < 0) {
+        minAt = maxAt = i;
+        continue;
+      }
+      const start = offsets[i]!;
+      const end = offsets[i + 1]!;
+      if (compareRanges(bytes, start, end, bytes, offsets[minAt]!, offsets[minAt + 1]!) < 0) minAt = i;
+      else if (compareRanges(bytes, start, end, bytes, offsets[maxAt]!, offsets[maxAt + 1]!) > 0) maxAt = i;
     }
+    if (minAt < 0) continue;
+    const partMin = bytes.subarray(offsets[minAt]!, offsets[minAt + 1]!);
+    const partMax = bytes.subarray(offsets[maxAt]!, offsets[maxAt + 1]!);
+    if (min === null || compareRanges(partMin, 0, partMin.length, min, 0, min.length) < 0) min = partMin;
+    if (max === null || compareRanges(partMax, 0, partMax.length, max, 0, max.length) > 0) max = partMax;
   }
   if (min === null || max === null) return null;
   const decoder = new TextDecoder();
   return stringBounds([decoder.decode(min), decoder.decode(max)], prefixLength);
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const diff = a[i]! - b[i]!;
+function compareRanges(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let k = 0; k < length; k++) {
+    const diff = a[aStart + k]! - b[bStart + k]!;
     if (diff !== 0) return diff;
   }
-  return a.length - b.length;
+  return aEnd - aStart - (bEnd - bStart);
 }
 
 function scan<T>(parts: readonly arrow.Data[], read: (data: arrow.Data, i: number) => T, compare: (a: T, b: T) => number): { min: T; max: T } | null {
   let range: { min: T; max: T } | null = null;
   for (const data of parts) {
     for (let i = 0; i < data.length; i++) {
-      if (!isValid(data, i)) continue;
+      if (nullAt(nullMask(data), i)) continue;
       const value = read(data, i);
       if (range === null) range = { min: value, max: value };
       else {
