@@ -34,7 +34,7 @@ any other unlisted one is JSON Lines. One run takes row files or columnar files,
                            (default 1; Parquet/Arrow: rows per batch, default 50000)
   --max-inflight N         records sent but not yet acknowledged, at most
                            (default 50000; Parquet/Arrow: the SDK's bounds, 1,000 batches and 64 MiB)
-  --skip N                 skip the first N records (of all files, in order): resume after a stop
+  --skip N                 skip the first N records or rows (of all files, in order): resume after a stop
   --progress-interval D    time between progress lines when stderr is not a terminal (default 10s)
   --quiet                  no progress output
   -h, --help               show this help
