@@ -143,6 +143,7 @@ function stringRange(parts: readonly arrow.Data[], prefixLength: number): Bounds
   for (const data of parts) {
     const offsets = data.valueOffsets as Int32Array;
     const bytes = data.values as Uint8Array;
+    const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const mask = nullMask(data);
     let minAt = -1;
     let maxAt = -1;
@@ -154,8 +155,8 @@ function stringRange(parts: readonly arrow.Data[], prefixLength: number): Bounds
       }
       const start = offsets[i]!;
       const end = offsets[i + 1]!;
-      if (compareRanges(bytes, start, end, bytes, offsets[minAt]!, offsets[minAt + 1]!) < 0) minAt = i;
-      else if (compareRanges(bytes, start, end, bytes, offsets[maxAt]!, offsets[maxAt + 1]!) > 0) maxAt = i;
+      if (compareWithin(words, bytes, start, end, offsets[minAt]!, offsets[minAt + 1]!) < 0) minAt = i;
+      else if (compareWithin(words, bytes, start, end, offsets[maxAt]!, offsets[maxAt + 1]!) > 0) maxAt = i;
     }
     if (minAt < 0) continue;
     const partMin = bytes.subarray(offsets[minAt]!, offsets[minAt + 1]!);
@@ -166,6 +167,22 @@ function stringRange(parts: readonly arrow.Data[], prefixLength: number): Bounds
   if (min === null || max === null) return null;
   const decoder = new TextDecoder();
   return stringBounds([decoder.decode(min), decoder.decode(max)], prefixLength);
+}
+
+// Two values of one buffer, compared four bytes at a time (big-endian words order like their bytes).
+function compareWithin(words: DataView, bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  let k = 0;
+  for (; k + 4 <= length; k += 4) {
+    const x = words.getUint32(aStart + k);
+    const y = words.getUint32(bStart + k);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  for (; k < length; k++) {
+    const diff = bytes[aStart + k]! - bytes[bStart + k]!;
+    if (diff !== 0) return diff;
+  }
+  return aEnd - aStart - (bEnd - bStart);
 }
 
 function compareRanges(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {

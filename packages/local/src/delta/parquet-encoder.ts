@@ -8,6 +8,8 @@ import { buildArrowData, toArrowField } from "./arrow-builders.js";
  * (hyparquet-writer, say) can be swapped in without touching the Delta writer (DELTA.md §2).
  */
 export interface ParquetEncoder {
+  /** The compression codec. */
+  readonly codec: ParquetCodec;
   /** File-name infix of the codec, e.g. `snappy` for `part-…-c000.snappy.parquet`; `""` when none. */
   readonly codecSuffix: string;
   /** Encodes `rows` with exactly the columns in `fields` (values are validated beforehand). */
@@ -70,6 +72,7 @@ export function createParquetEncoder(options: ParquetEncoderOptions = {}): Parqu
     return parquet.writeParquet(wasmTable, builder.build());
   };
   return {
+    codec,
     codecSuffix: codec === "uncompressed" ? "" : codec,
     encode: (fields, rows) => encodeTable(toArrowTable(fields, rows)),
     encodeTable,

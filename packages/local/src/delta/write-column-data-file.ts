@@ -1,13 +1,13 @@
 /**
  * Writes appends that arrived as Arrow columns (Arrow Flight) as one Parquet data file: the columns go
  * to the Parquet encoder as they are — no row objects — and the file's statistics are computed from the
- * same typed arrays.
+ * same typed arrays, here while the encoding worker (`encodeColumnFile`) writes the file.
  */
-import * as arrow from "apache-arrow";
+import type * as arrow from "apache-arrow";
 import type { AddAction } from "./delta-actions.js";
-import { toArrowField } from "./arrow-builders.js";
-import { computeColumnStats } from "./column-stats.js";
 import type { StatsOptions } from "./compute-stats.js";
+import { computeColumnStats } from "./column-stats.js";
+import { encodeColumnFile } from "./encode-column-file.js";
 import { DeltaError } from "./delta-error.js";
 import type { ParquetEncoder } from "./parquet-encoder.js";
 import { writeDataFile, type DataFileTarget } from "./write-data-files.js";
@@ -45,13 +45,15 @@ export async function writeColumnDataFile(
   if (target.partitionColumns.length > 0) {
     throw new DeltaError("UNSUPPORTED_FEATURE", "Appending Arrow columns to a partitioned table is not supported");
   }
-  const schema = new arrow.Schema(target.fields.map(toArrowField));
-  const structType = new arrow.Struct(schema.fields);
-  const recordBatches = batches.map(
-    (batch) => new arrow.RecordBatch(schema, arrow.makeData({ type: structType, length: batch.numRows, nullCount: 0, children: [...batch.columns] })),
-  );
-  const bytes = encoder.encodeTable(new arrow.Table(schema, recordBatches));
+  const encoded = encodeColumnFile(target.fields, batches, encoder.codec);
+  // Statistics are computed here while the worker encodes: the two take about the same time.
   const numRecords = batches.reduce((sum, batch) => sum + batch.numRows, 0);
-  const stats = computeColumnStats(target.fields, target.fields.map((_, i) => batches.map((batch) => batch.columns[i]!)), numRecords, statsOptions);
-  return writeDataFile(target, {}, bytes, encoder.codecSuffix, stats);
+  let stats: string;
+  try {
+    stats = computeColumnStats(target.fields, target.fields.map((_, i) => batches.map((batch) => batch.columns[i]!)), numRecords, statsOptions);
+  } catch (error) {
+    encoded.catch(() => {});
+    throw error;
+  }
+  return writeDataFile(target, {}, await encoded, encoder.codecSuffix, stats);
 }
