@@ -5,6 +5,8 @@
  * work, which would otherwise stall every stream of the service). Jobs run one at a time in the worker,
  * in the order they were sent. If the worker cannot start or dies, work falls back to this thread.
  */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DeltaField } from "../schema/delta-type.js";
 import { encodeColumnFileHere, toJobBatch, type ColumnFileJob, type ColumnFileReply } from "./column-file-job.js";
@@ -50,7 +52,10 @@ export function encodeColumnFile(fields: readonly DeltaField[], batches: readonl
 function startWorker(): Worker {
   if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./column-file-worker.js", import.meta.url));
   const entry = new URL("./column-file-worker.ts", import.meta.url).href;
-  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  // Resolved from here, not from the working directory (`zerobus local` runs anywhere).
+  // (require.resolve finds tsx's CommonJS build; its ES module build sits next to it.)
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true });
 }
 
