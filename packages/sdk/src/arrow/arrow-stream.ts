@@ -11,7 +11,7 @@ import type { StreamEngine } from "../stream-engine.js";
 import { StreamState } from "../stream-state.js";
 import type { ResolvedArrowStreamOptions } from "./arrow-options.js";
 import type { ArrowBatchInput, ArrowSchemaLike } from "./arrow-types.js";
-import type { BatchPreparer } from "./batch-preparer.js";
+import type { BatchPreparer } from "./batch-preparer-type.js";
 import { unackedBatchesIpc } from "./unacked-batches.js";
 
 /** What the SDK keeps about an Arrow stream so that `recreateArrowStream` can build an identical one. */
@@ -31,6 +31,13 @@ function toOffset(offset: unknown): number {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Bytes queued between two yields to the event loop. A loop of `ingestBatch` calls would otherwise run on
+ * microtasks alone until the window is full, leaving the socket (HTTP/2 window updates, acks) unserved;
+ * yielding once per MiB keeps it flowing without paying an event-loop turn for every small batch.
+ */
+const YIELD_EVERY_BYTES = 1024 * 1024;
+
 /** One Arrow Flight stream into one table. Create it with `ZerobusSdk.createArrowStream`. */
 export class ZerobusArrowStream {
   readonly #engine: StreamEngine;
@@ -38,6 +45,7 @@ export class ZerobusArrowStream {
   readonly #tableName: string;
   readonly #options: ResolvedArrowStreamOptions;
   readonly #closeChannel: () => void;
+  #bytesSinceYield = 0;
   /** @internal Used by `ZerobusSdk.recreateArrowStream`. */
   readonly _recipe: ArrowStreamRecipe;
 
@@ -98,9 +106,11 @@ export class ZerobusArrowStream {
   async ingestBatch(batch: ArrowBatchInput): Promise<bigint> {
     const prepared = this.#preparer.prepare(batch);
     const offset = await this.#engine.ingest(prepared, prepared.rows, prepared.bytes, false);
-    // A loop of ingest calls would otherwise run on microtasks alone until the window is full, leaving the
-    // socket (HTTP/2 window updates, acks) unserved meanwhile; one event-loop turn per batch keeps it flowing.
-    await yieldToEventLoop();
+    this.#bytesSinceYield += prepared.bytes;
+    if (this.#bytesSinceYield >= YIELD_EVERY_BYTES) {
+      this.#bytesSinceYield = 0;
+      await yieldToEventLoop();
+    }
     return BigInt(offset);
   }
 

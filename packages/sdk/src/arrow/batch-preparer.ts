@@ -12,8 +12,9 @@ import { NonRetriableException } from "../errors.js";
 import { MAX_MESSAGE_BYTES } from "../options.js";
 import { ArrowBatch, type ArrowFrame } from "./arrow-batch.js";
 import type { ArrowBatchInput, ArrowSchemaLike } from "./arrow-types.js";
+import type { BatchPreparer } from "./batch-preparer-type.js";
 import { assertNoDictionaries, schemaDifference, type DeclaredSchema } from "./declared-schema.js";
-import { MessageKind, readIpcMessages, recordBatchLayout, type IpcMessage } from "./ipc-messages.js";
+import { MessageKind, readIpcMessages, recordBatchSummary, type IpcMessage } from "./ipc-messages.js";
 import type { ArrowModule } from "./load-arrow.js";
 
 /** Frames carry at most this much body, as the official clients cut them (2 MiB). */
@@ -30,7 +31,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** See the module comment. */
-export class BatchPreparer {
+export class IpcBatchPreparer implements BatchPreparer {
   readonly #arrow: ArrowModule;
   readonly #schema: Schema;
   /** Schema messages known to encode the declared schema (the declared one first). */
@@ -96,21 +97,16 @@ export class BatchPreparer {
 
   /** The row count of a RecordBatch message whose buffers lie within its body. */
   #checkedRows(message: IpcMessage): number {
-    let layout;
+    let summary;
     try {
-      layout = recordBatchLayout(message.header);
+      summary = recordBatchSummary(message.header, message.body.length);
     } catch (err) {
       throw refused(`a record batch header does not parse: ${(err as Error).message}`);
     }
-    if (layout.codec !== undefined) throw refused("the IPC batch is compressed: pass uncompressed batches (the stream compresses them with ipcCompression)");
-    const regions = layout.buffers;
-    for (let b = 0; b < regions.length; b += 2) {
-      if (regions[b]! < 0 || regions[b + 1]! < 0 || regions[b]! + regions[b + 1]! > message.body.length) {
-        throw refused(`a record batch buffer lies outside its body (${message.body.length} bytes)`);
-      }
-    }
-    if (layout.rows < 0) throw refused(`a record batch has ${layout.rows} rows`);
-    return layout.rows;
+    if (summary.compressed) throw refused("the IPC batch is compressed: pass uncompressed batches (the stream compresses them with ipcCompression)");
+    if (!summary.buffersInBody) throw refused(`a record batch buffer lies outside its body (${message.body.length} bytes)`);
+    if (summary.rows < 0) throw refused(`a record batch has ${summary.rows} rows`);
+    return summary.rows;
   }
 
   #decode(bytes: Uint8Array): Table {

@@ -11,7 +11,7 @@ import { NonRetriableException } from "../errors.js";
 import { NUMBERED_FIELDS, ipcBytes, numberedBatch } from "../test-support/arrow-fixtures.js";
 import type { ArrowFrame } from "./arrow-batch.js";
 import { IpcCompressionType } from "./arrow-types.js";
-import { BatchPreparer } from "./batch-preparer.js";
+import { IpcBatchPreparer } from "./batch-preparer.js";
 import { loadBodyCodec } from "./body-codecs.js";
 import { compressFrame } from "./body-compression.js";
 import { declaredSchema } from "./declared-schema.js";
@@ -41,7 +41,7 @@ before(() => {
 });
 
 describe("compressFrame", () => {
-  const frame: ArrowFrame = new BatchPreparer(arrow, declared).prepare(ipcBytes(numberedBatch(0, 5000, 40))).frames[0]!;
+  const frame: ArrowFrame = new IpcBatchPreparer(arrow, declared).prepare(ipcBytes(numberedBatch(0, 5000, 40))).frames[0]!;
 
   for (const type of [IpcCompressionType.Lz4Frame, IpcCompressionType.Zstd]) {
     it(`${IpcCompressionType[type]}: apache-arrow decodes the same rows, from a smaller body`, async () => {
@@ -53,7 +53,7 @@ describe("compressFrame", () => {
       assert.equal(table.getChild("id")!.get(4321), 4321n);
       assert.equal(table.getChild("pad")!.get(7), `7${"x".repeat(40)}`);
       // Compressed input is refused: the stream compresses itself (ipcCompression).
-      const preparer = new BatchPreparer(arrow, declared);
+      const preparer = new IpcBatchPreparer(arrow, declared);
       assert.throws(() => preparer.prepare(ipcStream(compressed.header, compressed.body)), (err: Error) => err instanceof NonRetriableException && /compressed/.test(err.message));
     });
   }
@@ -63,7 +63,7 @@ describe("compressFrame", () => {
     const values = Array.from({ length: 50 }, (_, i) => Uint8Array.from({ length: 64 }, (_, j) => (i * 7919 + j * 104729) % 251 ^ (j * 31)));
     const batch = new arrow.RecordBatch(noise, arrow.makeData({ type: new arrow.Struct(noise.fields), length: 50, children: [arrow.vectorFromArray(values, new arrow.Binary()).data[0]!] }));
     const schemaDeclared = declaredSchema(arrow, { tableName: "a.b.c", schema: noise });
-    const plain = new BatchPreparer(arrow, schemaDeclared).prepare(ipcBytes(batch)).frames[0]!;
+    const plain = new IpcBatchPreparer(arrow, schemaDeclared).prepare(ipcBytes(batch)).frames[0]!;
     const compressed = compressFrame(plain, await loadBodyCodec(IpcCompressionType.Lz4Frame));
     const layout = recordBatchLayout(compressed.header);
     const lengths = Array.from({ length: layout.buffers.length / 2 }, (_, i) => layout.buffers[2 * i + 1]!);

@@ -93,7 +93,26 @@ export function recordBatchLayout(header: Uint8Array): RecordBatchLayout {
   };
 }
 
-/** Rows of a `RecordBatch` message (the hot path reads nothing else). */
-export function recordBatchRows(header: Uint8Array): number {
-  return readInt64(messageHeaderTable(header), 0);
+/** What ingest checks of a `RecordBatch` message, read without allocating (the hot path). */
+export interface RecordBatchSummary {
+  readonly rows: number;
+  readonly compressed: boolean;
+  /** Whether every buffer lies within a body of the given length. */
+  readonly buffersInBody: boolean;
+}
+
+/** Reads a `RecordBatch` message's rows and checks its buffers against `bodyLength`. */
+export function recordBatchSummary(header: Uint8Array, bodyLength: number): RecordBatchSummary {
+  const batch = messageHeaderTable(header);
+  const buffers = readVector(batch, 2, 16);
+  let buffersInBody = true;
+  if (buffers) {
+    const view = batch.view;
+    for (let i = 0; i < buffers.length && buffersInBody; i++) {
+      const offset = Number(view.getBigInt64(buffers.start + 16 * i, true));
+      const length = Number(view.getBigInt64(buffers.start + 16 * i + 8, true));
+      buffersInBody = offset >= 0 && length >= 0 && offset + length <= bodyLength;
+    }
+  }
+  return { rows: readInt64(batch, 0), compressed: readTable(batch, 3) !== undefined, buffersInBody };
 }

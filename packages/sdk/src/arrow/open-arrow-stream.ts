@@ -15,7 +15,7 @@ import { SDK_IDENTIFIER } from "../version.js";
 import { resolveArrowStreamOptions, type ResolvedArrowStreamOptions } from "./arrow-options.js";
 import { ZerobusArrowStream, type ArrowStreamRecipe } from "./arrow-stream.js";
 import type { ArrowTableProperties } from "./arrow-types.js";
-import { BatchPreparer } from "./batch-preparer.js";
+import { IpcBatchPreparer } from "./batch-preparer.js";
 import { loadBodyCodec } from "./body-codecs.js";
 import { declaredSchema } from "./declared-schema.js";
 import { flightProtocol } from "./flight-protocol.js";
@@ -89,5 +89,5 @@ export async function openArrowStream(recipe: ArrowStreamRecipe, deps: ArrowStre
     otel = registerOtelMetrics(engine.metrics, meter, otelStreamAttributes(target));
   }
   await engine.open();
-  return new ZerobusArrowStream(engine, new BatchPreparer(arrow, declared), tableName, options, recipe, () => channel.close());
+  return new ZerobusArrowStream(engine, new IpcBatchPreparer(arrow, declared), tableName, options, recipe, () => channel.close());
 }
