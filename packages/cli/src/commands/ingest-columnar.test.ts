@@ -40,10 +40,12 @@ describe("zerobus ingest of Parquet and Arrow IPC files (real binary against a l
     // Dictionary strings, INT widened to BIGINT, a column in another case and order, a nullable column absent.
     const pq = await file("a.parquet", parquetOf(new arrow.Table({ Humidity: ints([1, null, 3, 4, 5]), device_name: names(["p1", "p2", "p3", "p4", "p5"]), temp: ints([10, 11, null, 13, 14]) }), 2));
     const ipcFile = await file("b.arrow", arrow.tableToIPC(new arrow.Table({ device_name: names(["f1", "f2"]), note: arrow.vectorFromArray(["x", null], new arrow.Utf8()) }), "file"));
-    const ipcStream = await file("c.arrows", arrow.tableToIPC(new arrow.Table({ device_name: names(["s1"]), humidity: bigints([9_007_199_254_740_993n]) }), "stream"));
+    // Three one-row batches, sent in groups of two (one ingest call each).
+    const oneRow = (name: string, humidity: bigint) => new arrow.Table({ device_name: arrow.vectorFromArray([name], new arrow.Utf8()), humidity: bigints([humidity]) }).batches[0]!;
+    const ipcStream = await file("c.arrows", arrow.tableToIPC(new arrow.Table([oneRow("s1", 9_007_199_254_740_993n), oneRow("s2", 2n), oneRow("s3", 3n)]), "stream"));
     const result = await ingest("--table", "main.default.columnar", "--batch-size", "2", pq, ipcFile, ipcStream);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^ingested 8 rows into main\.default\.columnar from 3 file\(s\) in \d+\.\d s \(\d+ rows\/s\)\n$/);
+    assert.match(result.stdout, /^ingested 10 rows into main\.default\.columnar from 3 file\(s\) in \d+\.\d s \(\d+ rows\/s\)\n$/);
     const rows = (await fx.rows("main.default.columnar")).map((r) => [r["device_name"], r["temp"], r["humidity"], r["note"]]);
     assert.deepEqual(rows, [
       ["p1", 10, 1n, null],
@@ -54,6 +56,8 @@ describe("zerobus ingest of Parquet and Arrow IPC files (real binary against a l
       ["f1", null, null, "x"],
       ["f2", null, null, null],
       ["s1", null, 9_007_199_254_740_993n, null],
+      ["s2", null, 2n, null],
+      ["s3", null, 3n, null],
     ]);
   });
 
@@ -106,11 +110,12 @@ describe("zerobus ingest of Parquet and Arrow IPC files (real binary against a l
   });
 });
 
-/** Resolves once stderr shows a progress line with at least one row sent. */
-function firstProgress(run: ZerobusProcess, timeoutMs: number): Promise<void> {
+/** Resolves once stderr shows a progress line with at least `rows` rows handed to the stream. */
+function progressPast(run: ZerobusProcess, rows: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      if (!/ingest: \d+%, [1-9][\d,]* records/.test(run.stderr())) return;
+      const sent = [...run.stderr().matchAll(/ingest: \d+%, ([\d,]+) records/g)].map((m) => Number(m[1]!.replaceAll(",", "")));
+      if (!sent.some((n) => n >= rows)) return;
       cleanup();
       resolve();
     };
@@ -145,7 +150,8 @@ describe("zerobus ingest of a Parquet file when the service goes away", { timeou
     // One 1,000-row batch in flight at a time, so the run is still going when the service stops.
     const run = startZerobus(["ingest", "--table", "main.default.cut", "--batch-size", "1000", "--max-inflight", "1000", "--progress-interval", "50ms", path], { env: fx.env });
     try {
-      await firstProgress(run, 30_000);
+      // With one batch in flight, the second batch is handed over only once the first is acknowledged.
+      await progressPast(run, 2_000, 30_000);
       await fx.stopService();
       const result = await waitForExit(run, 45_000);
       assert.equal(result.code, 1, result.stderr);
@@ -153,7 +159,7 @@ describe("zerobus ingest of a Parquet file when the service goes away", { timeou
       assert.ok(match, result.stderr);
       const skip = Number(match[2]);
       assert.equal(Number(match[1]!.replaceAll(",", "")), skip + 1);
-      assert.ok(skip > 0 && skip < rows, `resume point ${skip}`);
+      assert.ok(skip > 0 && skip < rows, `resume point ${skip}: ${result.stderr}`);
       const written = (await fx.rows("main.default.cut")).map((r) => r["device_name"]);
       assert.ok(written.length >= skip, `${written.length} rows in the table, ${skip} acknowledged`);
       assert.deepEqual(written.slice(0, skip), Array.from({ length: skip }, (_, i) => `d${i}`));

@@ -55,10 +55,10 @@ export class ArrowIngestSession {
   }
 
   /**
-   * Sends one batch (rows from `at` on); resolves once the stream queued it. Throws `BatchInputError` when
+   * Sends one batch, or a table of consecutive batches (rows from `at` on) as one call; resolves once the stream queued it. Throws `BatchInputError` when
    * the SDK refuses the batch before sending it (the stream stays usable), or a `CliError` when the stream failed.
    */
-  async send(batch: arrow.RecordBatch, at: BatchLocation): Promise<void> {
+  async send(batch: arrow.RecordBatch | arrow.Table, at: BatchLocation): Promise<void> {
     try {
       await this.stream.ingestBatch(batch);
     } catch (err) {

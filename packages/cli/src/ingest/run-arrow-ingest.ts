@@ -11,6 +11,7 @@ import type { ColumnarFormat } from "../input/file-format.js";
 import { ProgressReporter, type ProgressReporterOptions } from "../output/progress-reporter.js";
 import type { TableName } from "../table-name.js";
 import { ArrowBatchConverter, tableSchemaOf } from "./arrow-batch-converter.js";
+import { ArrowBatchGroups } from "./arrow-batch-groups.js";
 import { ColumnMismatchError, ColumnValueError } from "./arrow-column-errors.js";
 import { ArrowIngestSession } from "./arrow-ingest-session.js";
 import type { IngestSummary } from "./run-ingest.js";
@@ -48,6 +49,7 @@ export async function runArrowIngest(plan: ArrowIngestPlan): Promise<IngestSumma
   const reporter = plan.progress === undefined ? undefined : new ProgressReporter(plan.progress, () => ({ records: session.sentRows, bytes }));
   reporter?.start();
   const converters = new FileConverters(columns, schema);
+  const groups = new ArrowBatchGroups(session, plan.rowsPerBatch);
   try {
     const batches = readColumnarBatches(plan.files, {
       formatOf: plan.formatOf,
@@ -56,7 +58,8 @@ export async function runArrowIngest(plan: ArrowIngestPlan): Promise<IngestSumma
       onBytes: (n) => (bytes += n),
       onRows: (n) => (rowsRead += n),
     });
-    for await (const input of batches) await sendConverted(input, converters.for(input), session);
+    for await (const input of batches) await sendConverted(input, converters.for(input), groups);
+    await groups.flush();
     if (plan.skip > rowsRead) throw new CliError(`--skip ${plan.skip} is beyond the ${rowsRead} rows of the given file(s): nothing was sent`);
     await session.finish();
   } catch (err) {
@@ -65,6 +68,8 @@ export async function runArrowIngest(plan: ArrowIngestPlan): Promise<IngestSumma
       await session.abandon();
       throw err;
     }
+    // Everything before the bad row goes in, so that --skip resumes exactly at it.
+    await groups.flush();
     await session.finish();
     throw new CliError(`${err.message}\nEvery row before it is in the table; after fixing it, resume with --skip ${err.location.index}.`, { cause: err });
   }
@@ -104,14 +109,14 @@ class FileConverters {
  * Sends the batch in the table's schema. A value that does not fit stops the run at its row, after the
  * rows before it in the batch are sent, so that `--skip` resumes right at it.
  */
-async function sendConverted({ batch, location }: InputBatch, converter: ArrowBatchConverter, session: ArrowIngestSession): Promise<void> {
+async function sendConverted({ batch, location }: InputBatch, converter: ArrowBatchConverter, groups: ArrowBatchGroups): Promise<void> {
   let converted: arrow.RecordBatch;
   try {
     converted = converter.convert(batch);
   } catch (err) {
     if (!(err instanceof ColumnValueError)) throw err;
-    if (err.row > 0) await session.send(converter.convert(batch.slice(0, err.row)), location);
+    if (err.row > 0) await groups.add(converter.convert(batch.slice(0, err.row)), location);
     throw new BatchInputError({ file: location.file, fileRow: location.fileRow + err.row, index: location.index + err.row }, err.message);
   }
-  await session.send(converted, location);
+  await groups.add(converted, location);
 }
