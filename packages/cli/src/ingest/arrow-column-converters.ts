@@ -7,6 +7,7 @@
 import * as arrow from "apache-arrow";
 import type { ColumnType } from "@zerobus-ts/sdk";
 import { ColumnValueError } from "./arrow-column-errors.js";
+import { validity } from "./arrow-validity.js";
 import { decimalToText, flattenDictionary, toLargeVariable } from "./arrow-variable-width.js";
 
 /** Converts one column's data (of the file's type) to data of the table's type; throws `ColumnValueError`. */
@@ -45,16 +46,6 @@ export function allNull(type: arrow.DataType, length: number): arrow.Data {
   const builder = arrow.makeBuilder({ type, nullValues: [null] });
   for (let i = 0; i < length; i++) builder.append(null);
   return builder.finish().flush();
-}
-
-/** Validity of `data` from row 0, packed afresh when the data is a slice that does not start on row 0. */
-export function validity(data: arrow.Data): { nullCount: number; nullBitmap: Uint8Array | undefined } {
-  const nullCount = data.nullCount;
-  if (nullCount === 0 || data.nullBitmap === undefined) return { nullCount: 0, nullBitmap: undefined };
-  if (data.offset === 0) return { nullCount, nullBitmap: data.nullBitmap };
-  const bitmap = new Uint8Array(Math.ceil(data.length / 8));
-  for (let i = 0; i < data.length; i++) if (data.getValid(i)) bitmap[i >> 3]! |= 1 << (i & 7);
-  return { nullCount, nullBitmap: bitmap };
 }
 
 const INTEGER_RANGE: Record<number, [bigint, bigint]> = {

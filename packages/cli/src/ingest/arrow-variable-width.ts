@@ -6,7 +6,7 @@
  * from `data.offset` (hence `getValid(i)`), so buffers are indexed from 0 here.
  */
 import * as arrow from "apache-arrow";
-import { validity } from "./arrow-column-converters.js";
+import { validity } from "./arrow-validity.js";
 
 type LargeVariable = arrow.LargeUtf8 | arrow.LargeBinary;
 
