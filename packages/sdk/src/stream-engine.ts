@@ -23,69 +23,21 @@ import { InflightWindow } from "./inflight-window.js";
 import { createStreamLogEvents, type StreamLogEvents } from "./logging/stream-log-events.js";
 import { StreamMetrics } from "./metrics/stream-metrics.js";
 import { OffsetWaiters } from "./offset-waiters.js";
-import type { ResolvedStreamOptions } from "./options.js";
 import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pending-ledger.js";
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
-import type { GrpcChannel } from "./transport/grpc-channel.js";
 import { LackOfAckTimer } from "./lack-of-ack-timer.js";
 import { FramedBatch } from "./wire/framed-batch.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 import type { EntryPayload } from "./ledger-columns.js";
-import type { AckResponse, EntrySender, WireProtocol } from "./wire-protocol.js";
+import type { AckResponse, EntrySender } from "./wire-protocol.js";
+import type { EngineLimits, EngineOptions, StreamEngineConfig } from "./stream-engine-config.js";
 
-/** The options the engine reads (record and Arrow streams both resolve theirs into this shape). */
-export type EngineOptions = Pick<
-  ResolvedStreamOptions,
-  | "recovery"
-  | "recoveryTimeoutMs"
-  | "recoveryBackoffMs"
-  | "recoveryRetries"
-  | "serverLackOfAckTimeoutMs"
-  | "flushTimeoutMs"
-  | "streamPausedMaxWaitTimeMs"
-  | "ackCallback"
-  | "logger"
->;
-
-/** Backpressure: what the in-flight window counts, and the largest single entry accepted. */
-export interface EngineLimits {
-  /** `"records"` (record streams: `maxInflightRecords`) or `"entries"` (Arrow: `maxInflightBatches`). */
-  readonly unit: "records" | "entries";
-  /** Units that may await acknowledgment. */
-  readonly maxInflight: number;
-  /** Bytes that may await acknowledgment (`Infinity` for no bound). */
-  readonly maxInflightBytes: number;
-  /** The largest entry accepted, in bytes, and what to say about one larger. */
-  readonly maxEntryBytes: number;
-  readonly entryTooLarge: (bytes: number) => string;
-}
-
-/** What the engine needs from the SDK. */
-export interface StreamEngineConfig {
-  channel: GrpcChannel;
-  options: EngineOptions;
-  /** How entries become requests and acks map back to them. */
-  protocol: WireProtocol;
-  limits: EngineLimits;
-  getHeaders: (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
-  /** The table, for log events. */
-  tableName: string;
-  /** Called once when the stream ends (closed or failed), e.g. to stop exporting its metrics. */
-  onEnded?: (() => void) | undefined;
-}
+export type { EngineLimits, EngineOptions, StreamEngineConfig } from "./stream-engine-config.js";
+export { recordStreamLimits } from "./stream-engine-config.js";
 
 /** What `ingest` gives back: at once when the window had room, else once it has. */
 export type Admitted<T> = T | Promise<T>;
-
-/** The limits of a record stream: records in flight, one message per entry at most. */
-export const recordStreamLimits = (maxInflightRecords: number, maxMessageBytes: number): EngineLimits => ({
-  unit: "records",
-  maxInflight: maxInflightRecords,
-  maxInflightBytes: Infinity,
-  maxEntryBytes: maxMessageBytes,
-  entryTooLarge: (bytes) => `A request of ${bytes} bytes exceeds the service's limit of ${maxMessageBytes} bytes (10 MiB): split the batch`,
-});
 
 /** How long a graceful close waits for the server to end the call before cancelling it. */
 const CLOSE_GRACE_MS = 2_000;

@@ -142,8 +142,9 @@ describe("ZerobusArrowStream (scripted Flight server)", () => {
     assert.equal(server.calls.length, 1);
   });
 
-  it("ends the stream on an ack for more rows than were sent, keeping the unacknowledged rows", async () => {
-    const { stream } = await open(async (call) => {
+  it("ends the stream on an ack for more rows than were sent, keeping the unacknowledged rows for recreateArrowStream", async () => {
+    const { server, stream } = await open(async (call, index) => {
+      if (index > 0) return autoAckFlight(call);
       await readyAndCollect(call, 1);
       call.ack(0, 1_000_000);
     });
@@ -154,5 +155,12 @@ describe("ZerobusArrowStream (scripted Flight server)", () => {
     const table = arrow.tableFromIPC(unacked!);
     assert.equal(table.numRows, 7);
     assert.deepEqual(Array.from(table.getChild("id")!.toArray() as BigInt64Array, Number), [0, 1, 2, 3, 4, 5, 6]);
+
+    const sdk = new ZerobusSdk(server.endpoint, "");
+    const fresh = await sdk.recreateArrowStream(stream);
+    await within(fresh.close(), 5000, "close of the recreated stream");
+    const resent = server.calls[1]!.received.slice(1);
+    assert.deepEqual(resent.map((f) => f.rows), [7]);
+    assert.equal(fresh.metrics().recordsAcked, 7);
   });
 });
