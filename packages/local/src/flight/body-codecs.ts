@@ -1,3 +1,4 @@
+/// <reference path="./lz4js.d.ts" />
 /**
  * IPC body compression (ARROW-FLIGHT.md §2): each non-empty buffer of a compressed batch is an 8-byte
  * little-endian uncompressed length followed by an LZ4 frame or a zstd frame, or by the raw bytes when
