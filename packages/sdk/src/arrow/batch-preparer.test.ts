@@ -5,12 +5,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as arrow from "apache-arrow";
+import { VectorAssembler } from "apache-arrow/visitor/vectorassembler";
 import { NonRetriableException } from "../errors.js";
 import { NUMBERED_FIELDS, ipcBytes, numberedBatch, numberedSchema } from "../test-support/arrow-fixtures.js";
 import { IpcBatchPreparer, FRAME_TARGET_BYTES } from "./batch-preparer.js";
 import { declaredSchema } from "./declared-schema.js";
 
-const preparer = () => new IpcBatchPreparer(arrow, declaredSchema(arrow, { tableName: "a.b.c", schemaFields: NUMBERED_FIELDS }));
+const preparer = () => new IpcBatchPreparer(arrow, VectorAssembler, declaredSchema(arrow, { tableName: "a.b.c", schemaFields: NUMBERED_FIELDS }));
 const refusedWith = (pattern: RegExp) => (err: unknown) => err instanceof NonRetriableException && pattern.test(err.message);
 
 describe("BatchPreparer", () => {
@@ -74,7 +75,7 @@ describe("BatchPreparer", () => {
 
   it("refuses a row too large for one message (10 MiB), whatever the batch around it", () => {
     const schema = new arrow.Schema([new arrow.Field("blob", new arrow.Binary(), true)]);
-    const p = new IpcBatchPreparer(arrow, declaredSchema(arrow, { tableName: "a.b.c", schema }));
+    const p = new IpcBatchPreparer(arrow, VectorAssembler, declaredSchema(arrow, { tableName: "a.b.c", schema }));
     const big = arrow.vectorFromArray([new Uint8Array(16), new Uint8Array(11 * 1024 * 1024)], new arrow.Binary());
     const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 2, children: [big.data[0]!] }));
     assert.throws(() => p.prepare(ipcBytes(batch)), refusedWith(/row 1 alone takes \d+ bytes, more than one message/));

@@ -16,6 +16,7 @@ import type { BatchPreparer } from "./batch-preparer-type.js";
 import { assertNoDictionaries, schemaDifference, type DeclaredSchema } from "./declared-schema.js";
 import { MessageKind, readIpcMessages, recordBatchSummary, type IpcMessage } from "./ipc-messages.js";
 import type { ArrowModule } from "./load-arrow.js";
+import { recordBatchFrame, type Assembler } from "./record-batch-frame.js";
 
 /** Frames carry at most this much body, as the official clients cut them (2 MiB). */
 export const FRAME_TARGET_BYTES = 2 * 1024 * 1024;
@@ -33,6 +34,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** See the module comment. */
 export class IpcBatchPreparer implements BatchPreparer {
   readonly #arrow: ArrowModule;
+  readonly #assembler: Assembler;
   readonly #schema: Schema;
   /** Schema messages known to encode the declared schema (the declared one first). */
   readonly #accepted: Uint8Array[];
@@ -40,8 +42,9 @@ export class IpcBatchPreparer implements BatchPreparer {
   readonly schemaMessage: Uint8Array;
 
   /** A preparer for batches of `declared`. */
-  constructor(arrow: ArrowModule, declared: DeclaredSchema) {
+  constructor(arrow: ArrowModule, assembler: Assembler, declared: DeclaredSchema) {
     this.#arrow = arrow;
+    this.#assembler = assembler;
     this.#schema = declared.schema;
     this.schemaMessage = declared.message;
     this.#accepted = [declared.message];
@@ -55,14 +58,21 @@ export class IpcBatchPreparer implements BatchPreparer {
   /** The frames of `input`; throws {@link NonRetriableException} for bad input. */
   prepare(input: ArrowBatchInput): ArrowBatch {
     if (input instanceof Uint8Array) return this.#fromIpc(input, true);
-    const arrow = this.#arrow;
     const candidate = input as Partial<Table & RecordBatch> | null;
     if (typeof candidate !== "object" || candidate === null || !candidate.schema || !Array.isArray(candidate.schema.fields)) {
       throw refused(`expected Arrow IPC stream bytes, an apache-arrow RecordBatch or a Table, got ${candidate === null ? "null" : typeof candidate}`);
     }
     this.#checkSchema(candidate.schema);
-    const table = Array.isArray(candidate.batches) ? (candidate as unknown as Table) : new arrow.Table([candidate as unknown as RecordBatch]);
-    return this.#fromIpc(arrow.tableToIPC(table, "stream"), false);
+    const batches = Array.isArray(candidate.batches) ? (candidate as unknown as Table).batches : [candidate as unknown as RecordBatch];
+    const frames: ArrowFrame[] = [];
+    for (const batch of batches) {
+      if (batch.numRows === 0) continue;
+      const frame = recordBatchFrame(this.#assembler, batch);
+      if (frame.body.length <= FRAME_TARGET_BYTES) frames.push(frame);
+      else this.#split(batch, frame.body.length, frames);
+    }
+    if (frames.length === 0) throw refused("the batch has no rows (an empty batch could never be acknowledged)");
+    return new ArrowBatch(frames);
   }
 
   #fromIpc(bytes: Uint8Array, checkSchema: boolean): ArrowBatch {
@@ -124,14 +134,14 @@ export class IpcBatchPreparer implements BatchPreparer {
     const rowsPerFrame = Math.max(1, Math.floor(rows / parts));
     for (let start = 0; start < rows; start += rowsPerFrame) {
       const slice = batch.slice(start, Math.min(rows, start + rowsPerFrame));
-      const message = readIpcMessages(this.#arrow.tableToIPC(new this.#arrow.Table([slice]), "stream")).find((m) => m.kind === MessageKind.RecordBatch)!;
-      const size = message.header.length + message.body.length;
-      if (message.body.length > FRAME_TARGET_BYTES && slice.numRows > 1) {
-        this.#split(slice, message.body.length, frames); // rows of uneven size: cut this part finer
+      const frame = recordBatchFrame(this.#assembler, slice);
+      const size = frame.header.length + frame.body.length;
+      if (frame.body.length > FRAME_TARGET_BYTES && slice.numRows > 1) {
+        this.#split(slice, frame.body.length, frames); // rows of uneven size: cut this part finer
       } else if (size + FRAME_OVERHEAD_BYTES > MAX_MESSAGE_BYTES) {
         throw refused(`row ${start} alone takes ${size} bytes, more than one message may carry (${MAX_MESSAGE_BYTES} bytes, 10 MiB)`);
       } else {
-        frames.push({ header: message.header, body: message.body, rows: slice.numRows });
+        frames.push(frame);
       }
     }
   }

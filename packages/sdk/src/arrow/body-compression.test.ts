@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as arrow from "apache-arrow";
+import { VectorAssembler } from "apache-arrow/visitor/vectorassembler";
 import * as fzstd from "fzstd";
 import * as lz4 from "lz4js";
 import { NonRetriableException } from "../errors.js";
@@ -41,7 +42,7 @@ before(() => {
 });
 
 describe("compressFrame", () => {
-  const frame: ArrowFrame = new IpcBatchPreparer(arrow, declared).prepare(ipcBytes(numberedBatch(0, 5000, 40))).frames[0]!;
+  const frame: ArrowFrame = new IpcBatchPreparer(arrow, VectorAssembler, declared).prepare(ipcBytes(numberedBatch(0, 5000, 40))).frames[0]!;
 
   for (const type of [IpcCompressionType.Lz4Frame, IpcCompressionType.Zstd]) {
     it(`${IpcCompressionType[type]}: apache-arrow decodes the same rows, from a smaller body`, async () => {
@@ -53,7 +54,7 @@ describe("compressFrame", () => {
       assert.equal(table.getChild("id")!.get(4321), 4321n);
       assert.equal(table.getChild("pad")!.get(7), `7${"x".repeat(40)}`);
       // Compressed input is refused: the stream compresses itself (ipcCompression).
-      const preparer = new IpcBatchPreparer(arrow, declared);
+      const preparer = new IpcBatchPreparer(arrow, VectorAssembler, declared);
       assert.throws(() => preparer.prepare(ipcStream(compressed.header, compressed.body)), (err: Error) => err instanceof NonRetriableException && /compressed/.test(err.message));
     });
   }
@@ -63,7 +64,7 @@ describe("compressFrame", () => {
     const values = Array.from({ length: 50 }, (_, i) => Uint8Array.from({ length: 64 }, (_, j) => (i * 7919 + j * 104729) % 251 ^ (j * 31)));
     const batch = new arrow.RecordBatch(noise, arrow.makeData({ type: new arrow.Struct(noise.fields), length: 50, children: [arrow.vectorFromArray(values, new arrow.Binary()).data[0]!] }));
     const schemaDeclared = declaredSchema(arrow, { tableName: "a.b.c", schema: noise });
-    const plain = new IpcBatchPreparer(arrow, schemaDeclared).prepare(ipcBytes(batch)).frames[0]!;
+    const plain = new IpcBatchPreparer(arrow, VectorAssembler, schemaDeclared).prepare(ipcBytes(batch)).frames[0]!;
     const compressed = compressFrame(plain, await loadBodyCodec(IpcCompressionType.Lz4Frame));
     const layout = recordBatchLayout(compressed.header);
     const lengths = Array.from({ length: layout.buffers.length / 2 }, (_, i) => layout.buffers[2 * i + 1]!);

@@ -7,7 +7,7 @@
 import type { ArrowFrame } from "./arrow-batch.js";
 import type { BodyCodec } from "./body-codecs.js";
 import { recordBatchLayout } from "./ipc-messages.js";
-import { encodeCompressedBatchHeader } from "./record-batch-message.js";
+import { encodeBatchHeader } from "./record-batch-message.js";
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
@@ -41,7 +41,7 @@ export function compressFrame(frame: ArrowFrame, codec: BodyCodec): { header: Ui
     buffers[2 * i + 1] = 8 + part.length;
     pos += align8(8 + part.length);
   }
-  const header = encodeCompressedBatchHeader({
+  const header = encodeBatchHeader({
     rows: layout.rows,
     nodes: layout.nodes,
     buffers,

@@ -3,6 +3,7 @@
  * loads (and record streams run) without it. A missing package is reported as a clear error.
  */
 import { NonRetriableException } from "../errors.js";
+import type { Assembler } from "./record-batch-frame.js";
 
 /** The apache-arrow module. */
 export type ArrowModule = typeof import("apache-arrow");
@@ -19,4 +20,14 @@ export function loadArrow(): Promise<ArrowModule> {
     });
   });
   return loading;
+}
+
+let assembler: Promise<Assembler> | undefined;
+
+/** apache-arrow's `VectorAssembler`, which lays out a RecordBatch's buffers as its IPC writer does. */
+export function loadAssembler(): Promise<Assembler> {
+  assembler ??= loadArrow()
+    .then(() => import("apache-arrow/visitor/vectorassembler"))
+    .then((module) => module.VectorAssembler as unknown as Assembler);
+  return assembler;
 }

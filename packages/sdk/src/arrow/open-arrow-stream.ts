@@ -19,7 +19,7 @@ import { IpcBatchPreparer } from "./batch-preparer.js";
 import { loadBodyCodec } from "./body-codecs.js";
 import { declaredSchema } from "./declared-schema.js";
 import { flightProtocol } from "./flight-protocol.js";
-import { loadArrow } from "./load-arrow.js";
+import { loadArrow, loadAssembler } from "./load-arrow.js";
 
 /** What the SDK lends an Arrow stream. */
 export interface ArrowStreamDeps {
@@ -66,6 +66,7 @@ export async function openArrowStream(recipe: ArrowStreamRecipe, deps: ArrowStre
   const options = resolveArrowStreamOptions(recipe.options);
   const getHeaders = deps.headersSource(tableName);
   const arrow = await loadArrow();
+  const assembler = await loadAssembler();
   const declared = declaredSchema(arrow, properties);
   const codec = options.ipcCompression === undefined ? undefined : await loadBodyCodec(options.ipcCompression);
   const meter = await resolveMeter(options);
@@ -89,5 +90,5 @@ export async function openArrowStream(recipe: ArrowStreamRecipe, deps: ArrowStre
     otel = registerOtelMetrics(engine.metrics, meter, otelStreamAttributes(target));
   }
   await engine.open();
-  return new ZerobusArrowStream(engine, new IpcBatchPreparer(arrow, declared), tableName, options, recipe, () => channel.close());
+  return new ZerobusArrowStream(engine, new IpcBatchPreparer(arrow, assembler, declared), tableName, options, recipe, () => channel.close());
 }

@@ -1,12 +1,11 @@
 /**
- * Writes the `Message` flatbuffer of a compressed RecordBatch frame (Arrow Message.fbs, MetadataVersion V5):
- * the same rows and field nodes as the uncompressed message, the buffers' new places in the compressed body,
- * and `compression = { codec, method: BUFFER }`. The layout is fixed (tables then vectors, all forward), so
- * no general flatbuffer builder is needed.
+ * Writes the `Message` flatbuffer of a RecordBatch frame (Arrow Message.fbs, MetadataVersion V5): rows,
+ * field nodes, where each buffer lies in the body, and for a compressed body `compression = { codec, method:
+ * BUFFER }`. The layout is fixed (tables then vectors, all forward), so no general flatbuffer builder is needed.
  */
 
-/** What the header of a compressed frame says. */
-export interface CompressedBatchHeader {
+/** What the header of a frame says. */
+export interface BatchHeader {
   readonly rows: number;
   /** FieldNode structs, 16 bytes each, copied as they are. */
   readonly nodes: Uint8Array;
@@ -14,8 +13,8 @@ export interface CompressedBatchHeader {
   readonly buffers: Float64Array;
   /** variadicBufferCounts, 8 bytes each, copied as they are (or `undefined`). */
   readonly variadicCounts: Uint8Array | undefined;
-  /** 0 = LZ4_FRAME, 1 = ZSTD. */
-  readonly codec: number;
+  /** 0 = LZ4_FRAME, 1 = ZSTD; `undefined` for an uncompressed body. */
+  readonly codec: number | undefined;
   readonly bodyLength: number;
 }
 
@@ -47,7 +46,7 @@ function writeVector(out: Uint8Array, view: DataView, pos: number, count: number
 }
 
 /** The `Message` flatbuffer for `header`. */
-export function encodeCompressedBatchHeader(header: CompressedBatchHeader): Uint8Array {
+export function encodeBatchHeader(header: BatchHeader): Uint8Array {
   const bufferCount = header.buffers.length / 2;
   const variadic = header.variadicCounts;
   const size = VECTORS + 3 * 8 + header.nodes.length + 16 * bufferCount + (variadic?.length ?? 0) + 8;
@@ -62,15 +61,17 @@ export function encodeCompressedBatchHeader(header: CompressedBatchHeader): Uint
   view.setInt16(MESSAGE + 16, METADATA_V5, true);
   view.setUint8(MESSAGE + 18, HEADER_RECORD_BATCH);
 
-  writeVTable(view, BATCH_VTABLE, 28, [8, 4, 16, 20, variadic ? 24 : 0]);
+  const compressed = header.codec !== undefined;
+  writeVTable(view, BATCH_VTABLE, 28, [8, 4, 16, compressed ? 20 : 0, variadic ? 24 : 0]);
   view.setInt32(BATCH, BATCH - BATCH_VTABLE, true);
   view.setBigInt64(BATCH + 8, BigInt(header.rows), true);
-  view.setUint32(BATCH + 20, COMPRESSION - (BATCH + 20), true);
-
-  writeVTable(view, COMPRESSION_VTABLE, 8, [4, 5]);
-  view.setInt32(COMPRESSION, COMPRESSION - COMPRESSION_VTABLE, true);
-  view.setUint8(COMPRESSION + 4, header.codec);
-  view.setUint8(COMPRESSION + 5, 0); // method BUFFER
+  if (compressed) {
+    view.setUint32(BATCH + 20, COMPRESSION - (BATCH + 20), true);
+    writeVTable(view, COMPRESSION_VTABLE, 8, [4, 5]);
+    view.setInt32(COMPRESSION, COMPRESSION - COMPRESSION_VTABLE, true);
+    view.setUint8(COMPRESSION + 4, header.codec!);
+    view.setUint8(COMPRESSION + 5, 0); // method BUFFER
+  }
 
   let [at, end] = writeVector(out, view, VECTORS, header.nodes.length / 16, header.nodes);
   view.setUint32(BATCH + 4, at - (BATCH + 4), true);
