@@ -77,7 +77,18 @@ export class DoPutCall implements ServiceCall {
     } catch (err) {
       return this.endWith(err);
     }
-    this.call.on("data", (incoming: IncomingFlightData) => this.enqueue(() => this.onMessage(incoming)));
+    this.call.on("data", (incoming: IncomingFlightData) => {
+      // Counted from arrival: frames waiting in the chain (behind the table lookup, say) are held too.
+      this.hold(incoming.bytes);
+      this.enqueue(async () => {
+        let tracked = false;
+        try {
+          tracked = await this.onMessage(incoming);
+        } finally {
+          if (!tracked) this.release(incoming.bytes);
+        }
+      });
+    });
     this.call.on("end", () => this.enqueue(() => this.onHalfClose()));
   }
 
@@ -117,16 +128,20 @@ export class DoPutCall implements ServiceCall {
     this.endWith(err);
   }
 
-  private async onMessage(incoming: IncomingFlightData): Promise<void> {
-    if (this.state.t === "ended") return;
+  /** Handles one frame; true when its bytes stay held until its ack. */
+  private async onMessage(incoming: IncomingFlightData): Promise<boolean> {
+    if (this.state.t === "ended") return false;
     if (incoming.t === "too-large") {
       throw refuse(GrpcStatus.INVALID_ARGUMENT, `FlightData of ${incoming.bytes} bytes exceeds the maximum message size of ${MAX_MESSAGE_BYTES} bytes (10 MiB)`, ERROR_CODES.MESSAGE_TOO_LARGE);
     }
     if (incoming.t === "undecodable") {
       throw refuse(GrpcStatus.INVALID_ARGUMENT, `Message is not a valid FlightData: ${incoming.error}`, ERROR_CODES.INVALID_REQUEST);
     }
-    if (this.state.t === "awaiting-schema") return this.open(this.state.table, incoming.frame);
-    if (this.state.t === "open") this.ingest(this.state.put, incoming.frame, incoming.bytes);
+    if (this.state.t === "awaiting-schema") {
+      await this.open(this.state.table, incoming.frame);
+      return false;
+    }
+    return this.state.t === "open" && this.ingest(this.state.put, incoming.frame, incoming.bytes);
   }
 
   private async open(name: TableName, frame: FlightData): Promise<void> {
@@ -167,9 +182,9 @@ export class DoPutCall implements ServiceCall {
     if (this.ctx.streamLifetimeMs !== undefined) this.after(this.ctx.streamLifetimeMs, () => this.announceClose(this.ctx.closeSignalDurationMs));
   }
 
-  private ingest(put: OpenPut, frame: FlightData, wireBytes: number): void {
+  private ingest(put: OpenPut, frame: FlightData, wireBytes: number): boolean {
     const fate = this.ctx.faults.onIngestRequest();
-    if (fate === "drop") return;
+    if (fate === "drop") return false;
     const offset = parseOffsetId(frame.appMetadata);
     if (offset === undefined) {
       throw refuse(GrpcStatus.INVALID_ARGUMENT, `A data FlightData needs app_metadata {"offset_id":N}, got ${describeMetadata(frame.appMetadata)}`, ERROR_CODES.INVALID_REQUEST);
@@ -194,12 +209,13 @@ export class DoPutCall implements ServiceCall {
     put.nextOffset += 1n;
     put.rowsReceived += batch.numRows;
     put.rowsThrough.push({ offset, records: put.rowsReceived });
-    const held = wireBytes + columnBatchBytes(batch);
-    this.hold(held);
+    const decodedBytes = columnBatchBytes(batch);
+    this.hold(decodedBytes);
     const durable = put.writer.appendColumns(batch, { appId: put.streamId, version: offset });
     const acked = put.acks.track(offset, durable);
-    void acked.then(() => this.release(held));
+    void acked.then(() => this.release(wireBytes + decodedBytes));
     if (fate === "process-then-cut") void acked.then(() => this.ctx.faults.cutNow());
+    return true;
   }
 
   private sendAck(put: OpenPut, offset: bigint): Promise<void> {
