@@ -23,6 +23,15 @@ let workerBroken = false;
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
+/**
+ * Starts the shared worker if it is not running, so that its start-up (loading apache-arrow and
+ * parquet-wasm, a second or more on a busy machine) overlaps with the stream's first batch instead of
+ * delaying its ack.
+ */
+export function prewarmColumnFileEncoder(): void {
+  if (!workerBroken) sharedWorker();
+}
+
 /** The Parquet bytes of one file holding `batches` (columns of `fields`, in order). */
 export function encodeColumnFile(fields: readonly DeltaField[], batches: readonly ColumnBatch[], codec: ParquetCodec): Promise<Uint8Array> {
   const target = workerBroken ? undefined : sharedWorker();

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { TableName } from "../catalog/table-name.js";
 import type { TableInfo } from "../catalog/table-store.js";
-import { columnBatchBytes, type DeltaTableWriter } from "../delta/index.js";
+import { columnBatchBytes, prewarmColumnFileEncoder, type DeltaTableWriter } from "../delta/index.js";
 import { AckSequencer } from "../service/ack-sequencer.js";
 import { commitFailure, isUnsupportedFeature, unsupportedTable, type IngestContext } from "../service/ingest-call.js";
 import { schemaValidationError } from "../service/schema-validation-status.js";
@@ -169,6 +169,7 @@ export class DoPutCall implements ServiceCall {
       throw refuse(GrpcStatus.INVALID_ARGUMENT, `Table '${name.fullName}' is partitioned; this service writes partitioned tables through record streams only`, ERROR_CODES.UNSUPPORTED_TABLE_FEATURE);
     }
     if (this.state.t === "ended") return;
+    prewarmColumnFileEncoder();
     const put: OpenPut = {
       table, plans, writer, streamId: randomUUID(), nextOffset: 0n, rowsThrough: [], rowsReceived: 0, lastAck: READY_ACK, closing: false,
       acks: new AckSequencer({

@@ -70,7 +70,7 @@ describe("Arrow Flight DoPut", () => {
     const good = await openReady(rows(1));
     const first = ipcFrames(rows(1000, 0)).batches[0]!;
     good.send({ dataHeader: first.header, dataBody: first.body, appMetadata: offsetMeta(0) });
-    assert.deepEqual(await within(5000, good.next(), "first ack"), { ack_up_to_offset: 0, ack_up_to_records: 1000 });
+    assert.deepEqual(await within(30_000, good.next(), "first ack (the Parquet worker may still be starting)"), { ack_up_to_offset: 0, ack_up_to_records: 1000 });
 
     const batch = ipcFrames(rows(10)).batches[0]!;
     const schemaFrame = ipcFrames(rows(1)).schema;
@@ -133,7 +133,7 @@ describe("Arrow Flight DoPut stream lifetime", () => {
       put.send({ dataHeader: frames.batches[0]!.header, dataBody: frames.batches[0]!.body, appMetadata: offsetMeta(0) });
       // The ack and the rotation request may come in either order; acks never go back.
       const results: Array<Record<string, number>> = [];
-      while (results.length < 2) results.push(await within(5000, put.next(), "ack or rotation"));
+      while (results.length < 2) results.push(await within(30_000, put.next(), "ack or rotation"));
       const rotation = results.find((r) => r.close_stream_duration_ms !== undefined);
       assert.equal(rotation?.close_stream_duration_ms, 200);
       assert.ok(results.every((r, i) => i === 0 || r.ack_up_to_records! >= results[i - 1]!.ack_up_to_records!), JSON.stringify(results));
