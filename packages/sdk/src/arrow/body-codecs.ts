@@ -1,3 +1,4 @@
+/// <reference path="./lz4js.d.ts" />
 /**
  * The IPC body compression codecs (ARROW-FLIGHT.md §2), loaded only by an Arrow stream that asks for one:
  * LZ4 frames with `lz4js` (pure JavaScript) and Zstandard with `@bokuweb/zstd-wasm` (WebAssembly). Both run
