@@ -44,6 +44,8 @@ describe("BatchPreparer", () => {
     const truncated = ipcBytes(numberedBatch(0, 100)).subarray(0, 300);
     assert.throws(() => p.prepare(truncated), refusedWith(/not an Arrow IPC stream/));
     assert.throws(() => p.prepare({ nope: 1 } as never), refusedWith(/expected Arrow IPC stream bytes/));
+    const file = arrow.tableToIPC(new arrow.Table([numberedBatch(0, 3)]), "file");
+    assert.throws(() => p.prepare(file), refusedWith(/Arrow IPC \*file\* \(ARROW1\); pass the stream format/));
     assert.equal(p.prepare(ipcBytes(numberedBatch(0, 3))).rows, 3);
   });
 

@@ -27,6 +27,10 @@ const MAX_ACCEPTED_SCHEMAS = 16;
 
 const refused = (what: string): NonRetriableException => new NonRetriableException(`ingestBatch: ${what}`);
 
+/** Whether `bytes` start with the IPC file format's magic, `ARROW1`. */
+const isIpcFile = (bytes: Uint8Array): boolean =>
+  bytes.length >= 6 && bytes[0] === 0x41 && bytes[1] === 0x52 && bytes[2] === 0x52 && bytes[3] === 0x4f && bytes[4] === 0x57 && bytes[5] === 0x31;
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
@@ -76,6 +80,7 @@ export class IpcBatchPreparer implements BatchPreparer {
   }
 
   #fromIpc(bytes: Uint8Array, checkSchema: boolean): ArrowBatch {
+    if (isIpcFile(bytes)) throw refused("the bytes are an Arrow IPC *file* (ARROW1); pass the stream format, e.g. tableToIPC(table, \"stream\")");
     let messages: IpcMessage[];
     try {
       messages = readIpcMessages(bytes);
