@@ -103,15 +103,26 @@ export class ZerobusArrowStream {
    * queued): bytes that do not parse, another schema, no rows, dictionary-encoded columns, a row too large
    * for one message.
    */
-  async ingestBatch(batch: ArrowBatchInput): Promise<bigint> {
-    const prepared = this.#preparer.prepare(batch);
-    const offset = await this.#engine.ingest(prepared, prepared.rows, prepared.bytes, false);
-    this.#bytesSinceYield += prepared.bytes;
-    if (this.#bytesSinceYield >= YIELD_EVERY_BYTES) {
-      this.#bytesSinceYield = 0;
-      await yieldToEventLoop();
+  ingestBatch(batch: ArrowBatchInput): Promise<bigint> {
+    let admitted;
+    let bytes;
+    try {
+      const prepared = this.#preparer.prepare(batch);
+      bytes = prepared.bytes;
+      admitted = this.#engine.ingest(prepared, prepared.rows, bytes, false);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return BigInt(offset);
+    // Admitted at once (the common case): no promise chained on a promise, one event-loop turn per MiB at most.
+    if (typeof admitted === "number") return this.#queued(admitted, bytes);
+    return admitted.then((offset) => this.#queued(offset, bytes));
+  }
+
+  #queued(offset: number, bytes: number): Promise<bigint> {
+    this.#bytesSinceYield += bytes;
+    if (this.#bytesSinceYield < YIELD_EVERY_BYTES) return Promise.resolve(BigInt(offset));
+    this.#bytesSinceYield = 0;
+    return yieldToEventLoop().then(() => BigInt(offset));
   }
 
   /** Waits until the batch at `offset` (and every batch before it) is acknowledged, up to `flushTimeoutMs`. */
