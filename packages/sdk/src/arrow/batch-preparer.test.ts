@@ -75,6 +75,17 @@ describe("BatchPreparer", () => {
     assert.throws(() => declaredSchema(arrow, { tableName: "a.b.c", schema }), refusedWith(/column 'pad' is dictionary-encoded/));
   });
 
+  it("sends a row larger than a frame (2 MiB) but within a message alone in its frame", () => {
+    const schema = new arrow.Schema([new arrow.Field("blob", new arrow.Binary(), true)]);
+    const p = new IpcBatchPreparer(arrow, VectorAssembler, declaredSchema(arrow, { tableName: "a.b.c", schema }));
+    const values = [new Uint8Array(16), new Uint8Array(3 * 1024 * 1024), new Uint8Array(16), new Uint8Array(16)];
+    const blobs = arrow.vectorFromArray(values, new arrow.Binary());
+    const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 4, children: [blobs.data[0]!] }));
+    const frames = p.prepare(batch).frames;
+    assert.equal(frames.reduce((n, f) => n + f.rows, 0), 4);
+    assert.ok(frames.some((f) => f.rows === 1 && f.body.length > FRAME_TARGET_BYTES), "the big row in a frame of its own");
+  });
+
   it("refuses a row too large for one message (10 MiB), whatever the batch around it", () => {
     const schema = new arrow.Schema([new arrow.Field("blob", new arrow.Binary(), true)]);
     const p = new IpcBatchPreparer(arrow, VectorAssembler, declaredSchema(arrow, { tableName: "a.b.c", schema }));
