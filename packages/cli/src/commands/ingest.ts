@@ -11,7 +11,6 @@ import { parseDurationMs } from "../durations.js";
 import { fileFormatOf, isColumnar, parseFileFormat, type ColumnarFormat, type FileFormat } from "../input/file-format.js";
 import type { InputFormat } from "../input/input-records.js";
 import { loadDescriptorSetMessage, loadProtoFileMessage, type MessageSchema } from "../ingest/message-schema.js";
-import { runArrowIngest } from "../ingest/run-arrow-ingest.js";
 import { runIngest, type IngestSummary } from "../ingest/run-ingest.js";
 import { parseTableName } from "../table-name.js";
 
@@ -106,6 +105,8 @@ export async function runIngestCommand(args: string[], ctx: CommandContext): Pro
 
   let summary: IngestSummary;
   if (columnar) {
+    // Loaded only here: apache-arrow and parquet-wasm (which compiles its WebAssembly on import) cost every other run.
+    const { runArrowIngest } = await import("../ingest/run-arrow-ingest.js");
     summary = await runArrowIngest({
       settings,
       table,
