@@ -3,7 +3,11 @@
  * a Schema (frame 0), a RecordBatch, or something a DoPut does not carry.
  */
 import * as arrow from "apache-arrow";
+import { checkMessageBounds } from "./flatbuffer-bounds.js";
 import type { RecordBatchHeader } from "./record-batch-decoder.js";
+
+/** The largest data_header accepted: room for tens of thousands of columns, and a bound on decoding work. */
+export const MAX_DATA_HEADER_BYTES = 1024 * 1024;
 
 /** What a data header holds. */
 export type IpcMessage =
@@ -19,8 +23,10 @@ export class IpcMessageError extends Error {
 /** Decodes a data header; throws IpcMessageError for bytes that are not an IPC message. */
 export function readIpcMessage(dataHeader: Uint8Array): IpcMessage {
   if (dataHeader.length < 8) throw new IpcMessageError(`data_header of ${dataHeader.length} bytes is too short for an IPC message`);
+  if (dataHeader.length > MAX_DATA_HEADER_BYTES) throw new IpcMessageError(`data_header of ${dataHeader.length} bytes is over the ${MAX_DATA_HEADER_BYTES}-byte limit`);
   const flatbuffer = withoutContinuation(dataHeader);
   try {
+    checkMessageBounds(flatbuffer);
     const message = arrow.Message.decode(flatbuffer);
     if (message.version < arrow.MetadataVersion.V4) throw new IpcMessageError(`IPC metadata version ${message.version} is not supported (V4 or V5 expected)`);
     if (message.isSchema()) return { kind: "schema", schema: message.header() };
