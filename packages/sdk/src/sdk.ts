@@ -44,6 +44,8 @@ export class ZerobusSdk {
   readonly #endpoint: GrpcEndpoint;
   readonly #rootCertificates: Buffer | undefined;
   #channel: GrpcChannel | undefined;
+  /** The Arrow streams' channels (one each), closed with the SDK. */
+  readonly #arrowChannels = new Set<GrpcChannel>();
 
   /**
    * @param serverEndpoint - `https://<workspace-id>.zerobus.<region>.cloud.databricks.com`, a scheme-less host
@@ -141,10 +143,12 @@ export class ZerobusSdk {
     return fresh;
   }
 
-  /** Closes the channel. Open streams are cancelled; close them first to flush. */
+  /** Closes the channel (and the Arrow streams' own). Open streams are cancelled; close them first to flush. */
   close(): void {
     this.#channel?.close();
     this.#channel = undefined;
+    for (const channel of this.#arrowChannels) channel.close();
+    this.#arrowChannels.clear();
   }
 
   async #open(recipe: StreamRecipe): Promise<ZerobusStream> {
@@ -187,6 +191,7 @@ export class ZerobusSdk {
     return openArrowStream(recipe, {
       endpoint: this.#endpoint,
       rootCertificates: this.#rootCertificates,
+      channels: this.#arrowChannels,
       headersSource: (tableName) => this.#headersSource(recipe, tableName),
     });
   }

@@ -25,6 +25,8 @@ import { loadArrow, loadAssembler } from "./load-arrow.js";
 export interface ArrowStreamDeps {
   readonly endpoint: GrpcEndpoint;
   readonly rootCertificates: Buffer | undefined;
+  /** Where the stream's channel is kept while open, so that closing the SDK closes it too. */
+  readonly channels: Set<GrpcChannel>;
   /** Headers for each connection attempt to `tableName` (OAuth or the custom provider). */
   headersSource(tableName: string): (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
 }
@@ -71,6 +73,11 @@ export async function openArrowStream(recipe: ArrowStreamRecipe, deps: ArrowStre
   const codec = options.ipcCompression === undefined ? undefined : await loadBodyCodec(options.ipcCompression);
   const meter = await resolveMeter(options);
   const channel = new GrpcChannel({ endpoint: deps.endpoint, userAgent: SDK_IDENTIFIER, rootCertificates: deps.rootCertificates });
+  deps.channels.add(channel);
+  const closeChannel = (): void => {
+    deps.channels.delete(channel);
+    channel.close();
+  };
   let otel: OtelRegistration | undefined;
   const engine: StreamEngine = new StreamEngine({
     channel,
@@ -82,7 +89,7 @@ export async function openArrowStream(recipe: ArrowStreamRecipe, deps: ArrowStre
     onEnded: () => {
       otel?.unregister();
       // A failed stream's call is gone; a closing one still waits for the server's status (closed below).
-      if (engine.state === StreamState.FAILED) channel.close();
+      if (engine.state === StreamState.FAILED) closeChannel();
     },
   });
   if (meter) {
@@ -90,5 +97,5 @@ export async function openArrowStream(recipe: ArrowStreamRecipe, deps: ArrowStre
     otel = registerOtelMetrics(engine.metrics, meter, otelStreamAttributes(target));
   }
   await engine.open();
-  return new ZerobusArrowStream(engine, new IpcBatchPreparer(arrow, assembler, declared), tableName, options, recipe, () => channel.close());
+  return new ZerobusArrowStream(engine, new IpcBatchPreparer(arrow, assembler, declared), tableName, options, recipe, closeChannel);
 }
