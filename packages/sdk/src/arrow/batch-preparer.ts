@@ -40,6 +40,8 @@ export class IpcBatchPreparer implements BatchPreparer {
   readonly #arrow: ArrowModule;
   readonly #assembler: Assembler;
   readonly #schema: Schema;
+  /** Schema objects already found equal to the declared one. */
+  readonly #checkedSchemas = new WeakSet<Schema>();
   /** Schema messages known to encode the declared schema (the declared one first). */
   readonly #accepted: Uint8Array[];
   /** The declared schema's IPC `Message` flatbuffer: the first frame of every call. */
@@ -169,9 +171,11 @@ export class IpcBatchPreparer implements BatchPreparer {
   }
 
   #checkSchema(schema: Schema): void {
-    if (schema === this.#schema) return;
+    if (schema === this.#schema || this.#checkedSchemas.has(schema)) return;
     assertNoDictionaries(this.#arrow, schema, "ingestBatch");
     const difference = schemaDifference(this.#arrow, this.#schema, schema);
     if (difference) throw refused(`the batch's schema differs from the stream's: ${difference}`);
+    // apache-arrow schemas are immutable: one found equal stays equal (batches of one table share theirs).
+    this.#checkedSchemas.add(schema);
   }
 }
