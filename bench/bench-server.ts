@@ -1,9 +1,11 @@
 /**
  * The bench server: a grpc-js `EphemeralStream` server on loopback that acknowledges everything and never
  * decodes a record, so client cost dominates. Acks are coalesced to one per event-loop turn per call, as a
- * real server coalesces them. Run as a child process; prints `{"port": N}` on stdout when ready.
+ * real server coalesces them. Also an Arrow Flight DoPut sink and a token endpoint (arrow-sink.ts). Run as
+ * a child process; prints `{"port": N, "httpPort": M}` on stdout when ready.
  */
 import * as grpc from "@grpc/grpc-js";
+import { addFlightSink, startTokenEndpoint } from "./arrow-sink.js";
 import { scanRequest } from "./wire-scan.js";
 
 const CREATE_RESPONSE = Buffer.from([0x0a, 0x07, 0x0a, 0x05, ...Buffer.from("bench")]);
@@ -58,13 +60,16 @@ server.addService(
   },
   { EphemeralStream: handle },
 );
+addFlightSink(server);
+const tokens = await startTokenEndpoint();
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
   if (err) throw err;
-  console.log(JSON.stringify({ port }));
+  console.log(JSON.stringify({ port, httpPort: tokens.port }));
 });
 // Exit, not just stop serving: the IPC channel to the bench runner would otherwise keep both processes alive.
 const stop = (): void => {
   server.forceShutdown();
+  tokens.server.close();
   process.exit(0);
 };
 process.on("SIGTERM", stop);

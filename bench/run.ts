@@ -2,11 +2,13 @@
  * `npm run bench`: our SDK against the official native SDK on a loopback bench server, PROTO and JSON, one
  * record per call and batches of 1,000. Each client runs in its own child process; the bench server runs in
  * another, and its own ceiling (a raw client with pre-encoded requests) is measured in the same run.
- * Prints a Markdown table with ratios; `--write` also stores it in bench/RESULTS.md.
+ * Then the Arrow rows (arrow-bench.ts). Prints Markdown tables with ratios; `--write` also stores them in
+ * bench/RESULTS.md.
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runArrowBench } from "./arrow-bench.js";
 import type { Scenario } from "./client-worker.js";
 import { multiStreamRows } from "./multi-stream.js";
 
@@ -92,9 +94,10 @@ async function main(): Promise<void> {
   }
   const table = `${rows.join("\n")}\n\n${multi.join("\n")}`;
   console.log(`\n${table}`);
+  const arrowTable = await runArrowBench(SECONDS);
   if (process.argv.includes("--write")) {
     const stamp = new Date().toISOString().slice(0, 16).replace("T", " ");
-    writeFileSync(here("./RESULTS.md"), `# Bench results (${stamp} UTC, ${SECONDS} s per run)\n\n${table}\n`);
+    writeFileSync(here("./RESULTS.md"), `# Bench results (${stamp} UTC, ${SECONDS} s per run)\n\n${table}\n\n## Arrow\n\n${arrowTable}\n`);
   }
 }
 

@@ -1,12 +1,13 @@
 /**
- * One connection attempt (PROTOCOL.md §4.2): fetch fresh headers, open the call, send `create_stream`,
- * and wait for the stream id. The whole attempt is bounded by `recoveryTimeoutMs`, as in the Rust engine.
+ * One connection attempt (PROTOCOL.md §4.2): fetch fresh headers, open the call, send the opening request
+ * (`create_stream`, or the Flight schema frame), and wait for its answer (the stream id, or the ready signal). The whole attempt is bounded by `recoveryTimeoutMs`, as in the Rust engine.
  * After the handshake, the call's events are forwarded to the engine's handlers.
  */
 import { GrpcStatus, ZerobusException, errorFromGrpcStatus, toZerobusException } from "./errors.js";
 import type { RetryBudget } from "./retry-budget.js";
 import type { CallStatus, GrpcChannel, StreamCall } from "./transport/grpc-channel.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
+import type { WireProtocol } from "./wire-protocol.js";
 
 /** What the engine hears from an established connection. */
 export interface ConnectionHandlers {
@@ -19,8 +20,8 @@ export interface ConnectOptions {
   channel: GrpcChannel;
   /** Fresh headers for this attempt (OAuth token fetched here). */
   getHeaders: (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
-  /** The encoded `create_stream` request. */
-  createRequest: Buffer;
+  /** The RPC, its opening request and how the answer to it reads. */
+  protocol: Pick<WireProtocol, "rpc" | "openingRequest" | "openingAnswer" | "streamIdFrom">;
   timeoutMs: number;
   handlers: ConnectionHandlers;
 }
@@ -63,14 +64,16 @@ export function connectOnce(options: ConnectOptions): Promise<Connection> {
 
     const onResponse = (response: StreamResponse): void => {
       if (connection) return options.handlers.response(connection, response);
-      if (response.kind === "createStream" && response.streamId) {
+      const streamId = options.protocol.streamIdFrom(response);
+      if (streamId !== undefined) {
         settled = true;
         clearTimeout(timer);
-        connection = { call: call!, streamId: response.streamId, closedWith: undefined };
+        connection = { call: call!, streamId, closedWith: undefined };
         resolve(connection);
         return;
       }
-      const what = response.kind === "createStream" ? "create response without a stream id" : `'${response.kind}' before the create response`;
+      const answer = options.protocol.openingAnswer;
+      const what = response.kind === "createStream" ? "create response without a stream id" : `'${response.kind}' before the ${answer}`;
       fail(new ZerobusException(`Failed to create stream: unexpected response from server (${what})`, { grpcCode: GrpcStatus.INTERNAL }));
     };
     const onClosed = (status: CallStatus): void => {
@@ -85,8 +88,8 @@ export function connectOnce(options: ConnectOptions): Promise<Connection> {
       (headers) => {
         if (settled) return;
         try {
-          call = options.channel.openStream(headers, { response: onResponse, closed: onClosed });
-          call.write(options.createRequest);
+          call = options.channel.openStream(headers, { response: onResponse, closed: onClosed }, options.protocol.rpc);
+          call.write(options.protocol.openingRequest);
         } catch (err) {
           // e.g. the SDK's channel was closed while this stream was reconnecting
           fail(toZerobusException(err, "Failed to create stream"));

@@ -15,6 +15,20 @@ export { ZerobusStream } from "./stream.js";
 export { RecordAcknowledgment } from "./acknowledgment.js";
 export { StreamState } from "./stream-state.js";
 
+// Arrow Flight streams (need the optional peer dependency apache-arrow)
+export { ZerobusArrowStream } from "./arrow/arrow-stream.js";
+export { ArrowDataType, IpcCompressionType } from "./arrow/arrow-types.js";
+export type {
+  ArrowBatchInput,
+  ArrowField,
+  ArrowRecordBatchLike,
+  ArrowSchemaLike,
+  ArrowTableLike,
+  ArrowTableProperties,
+} from "./arrow/arrow-types.js";
+export { DEFAULT_ARROW_STREAM_OPTIONS } from "./arrow/arrow-options.js";
+export type { ArrowStreamConfigurationOptions, ResolvedArrowStreamOptions } from "./arrow/arrow-options.js";
+
 // Tables, descriptors and records
 export { TableProperties } from "./table-properties.js";
 export type { TablePropertiesInput, TablePropertiesLike } from "./table-properties.js";

@@ -9,14 +9,15 @@
  * preallocated slots cost the collector nothing per record.
  */
 import type { RecordAcknowledgment } from "./acknowledgment.js";
+import type { ArrowBatch } from "./arrow/arrow-batch.js";
 import type { FramedBatch } from "./wire/framed-batch.js";
 import type { WireRecord } from "./wire/request-encoder.js";
 
 /**
  * What an entry carries: one record (coalescible with its neighbours), a batch call of one record (sent
- * alone, as a single-record request), or a batch call's records framed at ingest.
+ * alone, as a single-record request), a batch call's records framed at ingest, or an Arrow batch (its frames).
  */
-export type EntryPayload = WireRecord | readonly [WireRecord] | FramedBatch;
+export type EntryPayload = WireRecord | readonly [WireRecord] | FramedBatch | ArrowBatch;
 
 const INITIAL_CAPACITY = 1024;
 
@@ -38,6 +39,11 @@ export class NumberRing {
       this.#head = 0;
     }
     this.#values[(this.#head + this.#length++) & (this.#values.length - 1)] = value;
+  }
+
+  /** The oldest number (the ring must not be empty). */
+  peek(): number {
+    return this.#values[this.#head]!;
   }
 
   /** Removes and returns the oldest number. */

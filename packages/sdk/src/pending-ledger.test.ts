@@ -17,9 +17,25 @@ describe("PendingLedger", () => {
     const released: number[] = [];
     const range = ledger.acknowledge(1, (_payload, _ack, _records, _bytes, ingestedAt) => released.push(ingestedAt));
     assert.deepEqual(released, [0, 1, 2]);
-    assert.deepEqual(range, { firstOffset: 0, lastOffset: 2, records: 12 });
+    assert.deepEqual(range, { firstOffset: 0, lastOffset: 2, records: 12, bytes: 3 });
     assert.equal(ledger.recordCount, 2);
     assert.equal(ledger.unackedRequests, 1);
+  });
+
+  it("sends an entry as several requests: only the last completes it; acked parts stay durable across a rewind", () => {
+    const ledger = new PendingLedger();
+    add(ledger, 0, 30);
+    add(ledger, 1, 5);
+    for (const completes of [0, 0, 1, 1]) ledger.markSent(completes); // entry 0 in three parts, entry 1 in one
+    assert.equal(ledger.acknowledge(1, () => {}), undefined); // two parts of entry 0: nothing released yet
+    assert.equal(ledger.durableRequestsOfOldest, 2);
+    ledger.rewind();
+    assert.equal(ledger.durableRequestsOfOldest, 2); // the new connection resumes entry 0 at its third part
+    ledger.markSent(1);
+    ledger.markSent(1);
+    const range = ledger.acknowledge(1, () => {});
+    assert.deepEqual(range, { firstOffset: 0, lastOffset: 1, records: 35, bytes: 2 });
+    assert.equal(ledger.durableRequestsOfOldest, 0);
   });
 
   it("ignores stale and repeated acks and rejects acks beyond what was sent", () => {

@@ -7,7 +7,8 @@
  * one wire message; it may carry several single-record entries (the engine coalesces them), and the ledger
  * remembers how many, so a cumulative ack (physical offset N) releases exactly the entries of requests 0..N.
  * Logical offsets are consecutive: the ledger holds exactly the calls from its oldest unacknowledged one to
- * the newest, so it assigns them itself.
+ * the newest, so it assigns them itself. A request may also carry only part of an entry (an Arrow batch sent
+ * as several frames): such requests complete no entry, and only the one carrying the entry's last part does.
  *
  * Entries are stored as columns (see `ledger-columns.ts`); a {@link LedgerEntry} object is made only where
  * a caller needs one off the hot path (the unacknowledged records of a failed stream, a snapshot).
@@ -36,6 +37,7 @@ export interface AckedRange {
   readonly firstOffset: number;
   readonly lastOffset: number;
   readonly records: number;
+  readonly bytes: number;
 }
 
 /** Told about each entry an ack releases, oldest first. */
@@ -57,6 +59,7 @@ export class PendingLedger {
   #sentEntries = 0;
   #lastAckedPhysical = -1;
   #records = 0;
+  #durableRequestsOfOldest = 0;
 
   /** Records held (sent or not). */
   get recordCount(): number {
@@ -83,6 +86,14 @@ export class PendingLedger {
     return this.#lastAckedPhysical + 1 + this.#requests.length;
   }
 
+  /**
+   * Requests acknowledged that carried parts of the oldest entry without completing it (frames of a partly
+   * acknowledged Arrow batch). Kept across reconnects: those parts are durable and are not sent again.
+   */
+  get durableRequestsOfOldest(): number {
+    return this.#durableRequestsOfOldest;
+  }
+
   /** Entries not yet sent on this connection. */
   get unsentCount(): number {
     return this.#entries.length - this.#sentEntries;
@@ -106,7 +117,10 @@ export class PendingLedger {
     return this.#entries.bytes(this.#sentEntries + i);
   }
 
-  /** Records that the next `entries` unsent entries went out as one request; returns its physical offset. */
+  /**
+   * Records that the next `entries` unsent entries went out as one request; returns its physical offset.
+   * `entries` is 0 for a request carrying a part of the next entry that is not its last.
+   */
   markSent(entries: number): number {
     const physical = this.nextPhysicalOffset;
     this.#requests.push(entries);
@@ -116,8 +130,9 @@ export class PendingLedger {
 
   /**
    * Applies a cumulative ack: every request with physical offset ≤ `upTo` is durable. `onEntry` is called for
-   * each released entry, oldest first. Returns what was released, or `undefined` when nothing was (a stale or
-   * repeated ack). Throws RangeError if `upTo` acknowledges a request that was never sent.
+   * each released entry, oldest first. Returns what was released, or `undefined` when no entry was (a stale or
+   * repeated ack, or one completing only parts of an entry). Throws RangeError if `upTo` acknowledges a
+   * request that was never sent.
    */
   acknowledge(upTo: number, onEntry: ReleasedEntryVisitor): AckedRange | undefined {
     if (upTo >= this.nextPhysicalOffset) {
@@ -128,20 +143,26 @@ export class PendingLedger {
     const firstOffset = this.#firstOffset;
     let released = 0;
     let records = 0;
+    let bytes = 0;
     while (this.#lastAckedPhysical < upTo) {
       const entriesInRequest = this.#requests.shift();
       this.#lastAckedPhysical++;
       this.#sentEntries -= entriesInRequest;
+      if (entriesInRequest === 0) this.#durableRequestsOfOldest++;
+      else this.#durableRequestsOfOldest = 0;
       for (let i = 0; i < entriesInRequest; i++, released++) {
         const recordCount = entries.recordCount(0);
+        const entryBytes = entries.bytes(0);
         records += recordCount;
-        onEntry(entries.payload(0), entries.ack(0), recordCount, entries.bytes(0), entries.ingestedAt(0));
+        bytes += entryBytes;
+        onEntry(entries.payload(0), entries.ack(0), recordCount, entryBytes, entries.ingestedAt(0));
         entries.shift();
       }
     }
+    if (released === 0) return undefined;
     this.#firstOffset += released;
     this.#records -= records;
-    return { firstOffset, lastOffset: firstOffset + released - 1, records };
+    return { firstOffset, lastOffset: firstOffset + released - 1, records, bytes };
   }
 
   /** Forgets what was sent: a new connection starts at physical offset 0 with the oldest entry. */
@@ -158,6 +179,7 @@ export class PendingLedger {
     this.#firstOffset += this.#entries.length;
     this.#entries.clear();
     this.#records = 0;
+    this.#durableRequestsOfOldest = 0;
     return all;
   }
 

@@ -9,6 +9,7 @@
 import type { EntryPayload } from "./ledger-columns.js";
 import type { PendingLedger } from "./pending-ledger.js";
 import type { StreamCall } from "./transport/grpc-channel.js";
+import type { AckResponse, EntrySender } from "./wire-protocol.js";
 import { FramedBatch } from "./wire/framed-batch.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
 import { encodeBatchRequest, encodeFramedBatchRequest, encodeRecordRequest, type WireRecord, type WireRecordType } from "./wire/request-encoder.js";
@@ -20,7 +21,7 @@ export interface CoalescingLimits {
 }
 
 /** See the module comment. */
-export class RequestSender {
+export class RequestSender implements EntrySender {
   readonly #ledger: PendingLedger;
   readonly #type: WireRecordType;
   readonly #limits: CoalescingLimits;
@@ -46,9 +47,19 @@ export class RequestSender {
     const ledger = this.#ledger;
     const first = ledger.unsentPayload(0);
     if (first instanceof FramedBatch) return call.write(encodeFramedBatchRequest(ledger.markSent(1), this.#type, first));
-    const request = isSingleRecord(first) ? this.#coalesced(first) : this.#alone(first[0]);
+    // A record stream's ledger holds no Arrow batches: what is neither framed nor single is a one-record batch.
+    const request = isSingleRecord(first) ? this.#coalesced(first) : this.#alone((first as readonly [WireRecord])[0]);
     return call.write(request, () => releaseRequestBuffer(request));
   }
+
+  /** A record stream's ack names the physical offset of the last durable request. */
+  ackedRequest(ack: AckResponse): number {
+    if (ack.ackUpToOffset === undefined) throw new RangeError("ack without an offset");
+    return Number(ack.ackUpToOffset);
+  }
+
+  /** Nothing to forget: the ledger holds all the sending state of a record stream. */
+  rewind(): void {}
 
   /** The request for a one-record batch call. */
   #alone(record: WireRecord): Buffer {

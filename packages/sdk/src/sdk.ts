@@ -17,17 +17,22 @@ import { NonRetriableException } from "./errors.js";
 import { toLog, type Log, type LoggerLike } from "./logging/log.js";
 import { StreamChurnMonitor } from "./stream-churn.js";
 import { userAgentFor } from "./user-agent.js";
-import { resolveStreamOptions, type StreamConfigurationOptions } from "./options.js";
+import { MAX_MESSAGE_BYTES, resolveStreamOptions, type StreamConfigurationOptions } from "./options.js";
 import { createRecordEncoder } from "./record-encoding.js";
 import { otelStreamAttributes, registerOtelMetrics, type OtelRegistration } from "./metrics/otel-metrics.js";
 import { resolveMeter } from "./metrics/resolve-meter.js";
-import { StreamEngine } from "./stream-engine.js";
+import { StreamEngine, recordStreamLimits } from "./stream-engine.js";
+import { recordProtocol } from "./record-protocol.js";
 import { isTerminal } from "./stream-state.js";
 import { ZerobusStream, type StreamRecipe } from "./stream.js";
 import { normalizeTableProperties, type TablePropertiesInput } from "./table-properties.js";
 import { parseEndpoint, type GrpcEndpoint } from "./transport/endpoint.js";
 import { GrpcChannel } from "./transport/grpc-channel.js";
 import { SDK_IDENTIFIER } from "./version.js";
+import { openArrowStream } from "./arrow/open-arrow-stream.js";
+import type { ArrowStreamConfigurationOptions } from "./arrow/arrow-options.js";
+import { ZerobusArrowStream, type ArrowStreamRecipe } from "./arrow/arrow-stream.js";
+import type { ArrowTableProperties } from "./arrow/arrow-types.js";
 import { WIRE_RECORD_TYPE, encodeCreateStreamRequest } from "./wire/request-encoder.js";
 
 /** Connection settings beyond the endpoint and workspace URL. */
@@ -180,7 +185,38 @@ export class ZerobusSdk {
     return fresh;
   }
 
-  /** Closes every connection. Open streams are cancelled; close them first to flush. */
+  /**
+   * Opens an Arrow Flight stream (official TypeScript SDK shape): `tableProperties` names the table and
+   * declares its schema, as `schemaFields` or as an apache-arrow `Schema`. Authenticated with a service
+   * principal's OAuth credentials, or with `headersProvider` (then the credentials may be empty). Needs the
+   * optional peer dependency `apache-arrow`. Each Arrow stream has its own HTTP/2 connection. A schema the
+   * server refuses fails here with a {@link NonRetriableException}.
+   */
+  createArrowStream(
+    tableProperties: ArrowTableProperties,
+    clientId: string,
+    clientSecret: string,
+    options?: ArrowStreamConfigurationOptions,
+    headersProvider?: HeadersProviderInput,
+  ): Promise<ZerobusArrowStream> {
+    return this.#openArrow({ tableProperties, clientId, clientSecret, options, headersProvider });
+  }
+
+  /**
+   * Opens a new Arrow stream like `stream` (same table, schema, options and credentials) and re-ingests, in
+   * order, every row `stream` never got acknowledged (new offsets from 0). `stream` must be closed or failed.
+   */
+  async recreateArrowStream(stream: ZerobusArrowStream): Promise<ZerobusArrowStream> {
+    if (!(stream instanceof ZerobusArrowStream)) throw new NonRetriableException("recreateArrowStream: expected a ZerobusArrowStream");
+    if (!isTerminal(stream.getState())) {
+      throw new NonRetriableException("Stream is not closed. Cannot recreate stream: close it or let it fail first");
+    }
+    const fresh = await this.#openArrow(stream._recipe);
+    for (const batch of await stream.getUnackedBatches()) await fresh._reingest(batch);
+    return fresh;
+  }
+
+  /** Closes every connection, Arrow streams' included. Open streams are cancelled; close them first to flush. */
   close(): void {
     for (const channel of this.#channels) channel.close();
     this.#channels.clear();
@@ -210,8 +246,8 @@ export class ZerobusSdk {
     const engine = new StreamEngine({
       channel,
       options,
-      wireRecordType,
-      createRequest,
+      protocol: recordProtocol(wireRecordType, createRequest, options),
+      limits: recordStreamLimits(options.maxInflightRecords, MAX_MESSAGE_BYTES),
       getHeaders: (signal) => credentials.getHeaders(signal),
       invalidateCredentials: () => credentials.invalidate(),
       tableName: table.tableName,
@@ -244,6 +280,17 @@ export class ZerobusSdk {
 
   #closeChannel(channel: GrpcChannel): void {
     if (this.#channels.delete(channel)) channel.close();
+  }
+
+  #openArrow(recipe: ArrowStreamRecipe): Promise<ZerobusArrowStream> {
+    return openArrowStream(recipe, {
+      endpoint: this.#endpoint,
+      rootCertificates: this.#rootCertificates,
+      userAgent: this.#userAgent,
+      channels: this.#channels,
+      credentials: (tableName, recoveryTimeoutMs) => this.#credentials(recipe, tableName, recoveryTimeoutMs),
+      opening: (tableName, logger) => this.#churn.note(tableName, this.#log ?? logger),
+    });
   }
 
   /** Where each connection attempt gets its headers: the custom provider, or a (cached) OAuth token. */

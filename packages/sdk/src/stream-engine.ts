@@ -8,7 +8,8 @@
  * event-loop turn, so the single records ingested meanwhile (a loop of ingest calls runs within one turn)
  * leave together as one batch request, bounded by `maxRecordsPerRequest` and `maxBytesPerRequest`. Every
  * record keeps its own logical offset and acknowledgment; a batch call is always its own request. How
- * entries become requests is `request-sender.ts`.
+ * entries become requests, and how acks map back to them, is the stream's {@link WireProtocol}: records
+ * (`record-protocol.ts`) or Arrow Flight frames (`arrow/flight-protocol.ts`); everything here serves both.
  *
  * Invariant: every entry the engine accepted is, at any time, in the ledger (waiting or in flight), or
  * acknowledged (its ack resolved), or in the failed set (its ack rejected, returned by `getUnacked*`).
@@ -22,33 +23,19 @@ import { InflightWindow } from "./inflight-window.js";
 import { createStreamLogEvents, type StreamLogEvents } from "./logging/stream-log-events.js";
 import { StreamMetrics } from "./metrics/stream-metrics.js";
 import { OffsetWaiters } from "./offset-waiters.js";
-import { MAX_MESSAGE_BYTES, type ResolvedStreamOptions } from "./options.js";
 import { PendingLedger, type LedgerEntry, type ReleasedEntryVisitor } from "./pending-ledger.js";
 import { StreamState, assertTransition, isTerminal } from "./stream-state.js";
-import type { GrpcChannel } from "./transport/grpc-channel.js";
 import { LackOfAckTimer } from "./lack-of-ack-timer.js";
-import { RequestSender } from "./request-sender.js";
 import { RetryBudget } from "./retry-budget.js";
 import { FramedBatch } from "./wire/framed-batch.js";
 import { releaseRequestBuffer } from "./wire/request-buffers.js";
-import type { WireRecordType } from "./wire/request-encoder.js";
 import type { StreamResponse } from "./wire/response-decoder.js";
 import type { EntryPayload } from "./ledger-columns.js";
+import type { AckResponse, EntrySender } from "./wire-protocol.js";
+import type { EngineLimits, EngineOptions, StreamEngineConfig } from "./stream-engine-config.js";
 
-/** What the engine needs from the SDK. */
-export interface StreamEngineConfig {
-  channel: GrpcChannel;
-  options: ResolvedStreamOptions;
-  wireRecordType: WireRecordType;
-  createRequest: Buffer;
-  getHeaders: (signal: AbortSignal) => Promise<ReadonlyArray<readonly [string, string]>>;
-  /** Drops cached credentials after an auth refusal at setup; see `RetryPolicy.invalidateCredentials`. */
-  invalidateCredentials?: (() => boolean) | undefined;
-  /** The table, for log events. */
-  tableName: string;
-  /** Called once when the stream ends (closed or failed), e.g. to stop exporting its metrics. */
-  onEnded?: (() => void) | undefined;
-}
+export type { EngineLimits, EngineOptions, StreamEngineConfig } from "./stream-engine-config.js";
+export { recordStreamLimits } from "./stream-engine-config.js";
 
 /** What `ingest` gives back: at once when the window had room, else once it has. */
 export type Admitted<T> = T | Promise<T>;
@@ -62,7 +49,9 @@ const closedError = (): NonRetriableException =>
 /** See the module comment. */
 export class StreamEngine {
   readonly #config: StreamEngineConfig;
-  readonly #options: ResolvedStreamOptions;
+  readonly #options: EngineOptions;
+  readonly #limits: EngineLimits;
+  readonly #countsEntries: boolean;
   readonly #ledger = new PendingLedger();
   readonly #window: InflightWindow;
   readonly #waiters = new OffsetWaiters();
@@ -71,7 +60,7 @@ export class StreamEngine {
   /** The stream's counters (`stream.metrics()`), fed below at O(1) per call and per ack. */
   readonly metrics = new StreamMetrics();
   readonly #events: StreamLogEvents;
-  readonly #sender: RequestSender;
+  readonly #sender: EntrySender;
   readonly #ackTimer: LackOfAckTimer;
   readonly #budget: RetryBudget;
   /** When the current connection was installed, and whether an ack advanced on it since. */
@@ -82,6 +71,7 @@ export class StreamEngine {
   #connection: Connection | undefined;
   #streamId = "";
   #failed: LedgerEntry[] = [];
+  #failedDurableRequests = 0;
   #lastError: ZerobusException | undefined;
   #flushes = 0;
   #closing: Promise<void> | undefined;
@@ -97,8 +87,10 @@ export class StreamEngine {
   constructor(config: StreamEngineConfig) {
     this.#config = config;
     this.#options = config.options;
-    this.#window = new InflightWindow(config.options.maxInflightRecords);
-    this.#sender = new RequestSender(this.#ledger, config.wireRecordType, config.options);
+    this.#limits = config.limits;
+    this.#countsEntries = config.limits.unit === "entries";
+    this.#window = new InflightWindow(config.limits.maxInflight, config.limits.maxInflightBytes);
+    this.#sender = config.protocol.createSender(this.#ledger);
     this.#ackTimer = new LackOfAckTimer(config.options.serverLackOfAckTimeoutMs);
     const attempts = config.options.recovery ? 1 + config.options.recoveryRetries : 1;
     this.#budget = new RetryBudget({ attempts, backoffMs: config.options.recoveryBackoffMs });
@@ -144,14 +136,13 @@ export class StreamEngine {
   ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean): Admitted<number | RecordAcknowledgment>;
   ingest(payload: EntryPayload, recordCount: number, bytes: number, withAck: boolean): Admitted<number | RecordAcknowledgment> {
     this.#assertAccepting();
-    if (bytes > MAX_MESSAGE_BYTES) {
-      throw new NonRetriableException(`A request of ${bytes} bytes exceeds the service's limit of ${MAX_MESSAGE_BYTES} bytes (10 MiB): split the batch`);
-    }
-    if (this.#window.tryAcquire(recordCount)) return this.#admit(payload, recordCount, bytes, withAck);
-    return this.#window.acquire(recordCount).then(() => {
+    if (bytes > this.#limits.maxEntryBytes) throw new NonRetriableException(this.#limits.entryTooLarge(bytes));
+    const units = this.#countsEntries ? 1 : recordCount;
+    if (this.#window.tryAcquire(units, bytes)) return this.#admit(payload, recordCount, bytes, withAck);
+    return this.#window.acquire(units, bytes).then(() => {
       if (this.#closing || isTerminal(this.#state)) {
         // Admitted after close() began: the close's flush does not cover it, so refuse it rather than drop it.
-        this.#window.release(recordCount);
+        this.#window.release(units, bytes);
         throw this.#lastError && this.#state === StreamState.FAILED ? this.#lastError : closedError();
       }
       return this.#admit(payload, recordCount, bytes, withAck);
@@ -205,6 +196,11 @@ export class StreamEngine {
     return isTerminal(this.#state) ? this.#failed : this.#ledger.snapshot();
   }
 
+  /** Requests of the oldest unacknowledged entry already acknowledged (frames of a partly acked Arrow batch). */
+  durableRequestsOfOldest(): number {
+    return isTerminal(this.#state) ? this.#failedDurableRequests : this.#ledger.durableRequestsOfOldest;
+  }
+
   async #closeGracefully(): Promise<void> {
     try {
       await this.flush("Close (flush)");
@@ -255,7 +251,7 @@ export class StreamEngine {
     const options: ConnectOptions = {
       channel: this.#config.channel,
       getHeaders: this.#config.getHeaders,
-      createRequest: this.#config.createRequest,
+      protocol: this.#config.protocol,
       timeoutMs: this.#options.recoveryTimeoutMs,
       handlers: { response: (c, r) => this.#onResponse(c, r), closed: (c, e) => this.#onClosed(c, e) },
     };
@@ -317,7 +313,13 @@ export class StreamEngine {
     if (connection !== this.#connection) return;
     switch (response.kind) {
       case "ack":
-        return this.#onAck(connection, response.ackUpToOffset);
+        return this.#onAck(connection, response);
+      case "rowsAck":
+        this.#onAck(connection, response);
+        if (response.closeAfterMs !== undefined) this.#onCloseSignal(connection, response.closeAfterMs);
+        return;
+      case "ignored":
+        return;
       case "closeSignal":
         return this.#onCloseSignal(connection, response.durationMs);
       case "createStream":
@@ -327,21 +329,26 @@ export class StreamEngine {
     }
   }
 
-  #onAck(connection: Connection, upTo: bigint | undefined): void {
-    if (upTo === undefined) return this.#protocolError(connection, "ack without an offset");
+  #onAck(connection: Connection, ack: AckResponse): void {
+    if (connection !== this.#connection) return;
     let range;
     try {
+      const upTo = this.#sender.ackedRequest(ack);
+      if (upTo === undefined) return;
       this.#ackTime = performance.now();
-      range = this.#ledger.acknowledge(Number(upTo), this.#onReleased);
+      range = this.#ledger.acknowledge(upTo, this.#onReleased);
     } catch (err) {
+      if (err instanceof ZerobusException) return this.#onClosed(connection, err);
       return this.#protocolError(connection, (err as Error).message);
     }
-    if (!range) return; // a stale or repeated ack changes nothing, not even the ack timer
+    // A stale or repeated ack changes nothing, not even the ack timer; nor does one that completes only some
+    // frames of an Arrow batch (the batch's deadline runs from when it was sent, ARROW-FLIGHT.md §3).
+    if (!range) return;
     if (!this.#acked) {
       this.#acked = true;
       this.#budget.progress();
     }
-    this.#window.release(range.records);
+    this.#window.release(this.#countsEntries ? range.lastOffset - range.firstOffset + 1 : range.records, range.bytes);
     this.#waiters.advance(range.lastOffset);
     this.#notifier.acked(range.firstOffset, range.lastOffset);
     this.#ackTimer.progress(this.#ledger.unackedRequests > 0);
@@ -398,6 +405,7 @@ export class StreamEngine {
     this.#events.recovering(cause, this.#ledger.recordCount);
     this.#setState(StreamState.RECOVERING);
     this.#ledger.rewind();
+    this.#sender.rewind();
     this.#connect().then(
       (connection) => {
         if (isTerminal(this.#state)) return connection.call.cancel();
@@ -414,6 +422,7 @@ export class StreamEngine {
     this.#lastError = error;
     this.#stopRetries.abort();
     this.#dropConnection(true);
+    this.#failedDurableRequests = this.#ledger.durableRequestsOfOldest;
     const entries = this.#ledger.takeAll();
     this.#failed = entries;
     this.#window.close(error);

@@ -43,7 +43,7 @@ const toBigInt = (offset: number): bigint => BigInt(offset);
 function payloadRecords(payload: EntryPayload): Buffer[] {
   if (payload instanceof FramedBatch) return payload.records();
   if (typeof payload === "string" || payload instanceof Uint8Array) return [toBuffer(payload)];
-  return payload.map(toBuffer);
+  return (payload as readonly EncodedRecord[]).map(toBuffer); // a record stream's ledger holds no Arrow batches
 }
 
 function toOffset(offset: unknown): number {

@@ -66,7 +66,12 @@ describe("zerobus ingest (real binary against a local service)", { timeout: 60_0
     assert.deepEqual(tuples(await fx.rows("main.default.resume")).map((t) => t[0]), ["r0", "r1"]);
 
     const fixed = await file("fixed.jsonl", `${good(0)}\n\n${good(1)}\n${good(2)}\n${good(3)}\n`);
-    const second = await ingest("--table", "main.default.resume", "--skip", "2", fixed);
+    const [second, beyond] = await Promise.all([
+      ingest("--table", "main.default.resume", "--skip", "2", fixed),
+      ingest("--table", "main.default.resume", "--skip", "5", fixed),
+    ]);
+    assert.equal(beyond.code, 1);
+    assert.match(beyond.stderr, /--skip 5 is beyond the 4 records of the given file\(s\): nothing was sent/);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /^ingested 2 records .*skipped the first 2\)\n$/);
     assert.deepEqual(tuples(await fx.rows("main.default.resume")).map((t) => t[0]), ["r0", "r1", "r2", "r3"]);
@@ -120,7 +125,7 @@ describe("zerobus ingest (real binary against a local service)", { timeout: 60_0
       [["--table", "main.default.x", "--batch-size", "0", some], /--batch-size must be a whole number ≥ 1, got '0'/],
       [["--table", "main.default.x", "--proto", some, some], /--proto needs --message NAME/],
       [["--table", "main.default.x", "--message", "M", some], /--message needs --proto or --descriptor/],
-      [["--table", "main.default.x", "--format", "xml", some], /--format must be jsonl or csv, got 'xml'/],
+      [["--table", "main.default.x", "--format", "xml", some], /--format must be jsonl, csv, parquet, arrow or arrows, got 'xml'/],
       [["--table", "main.default.x", "--skip", "-1", some], /--skip/],
     ];
     const results = await Promise.all(cases.map(([args]) => ingest(...args)));

@@ -9,21 +9,12 @@
  * at a time on a fresh stream, which also pins the bad record down when the message does not say which
  * of the batch it was.
  */
-import {
-  DEFAULT_STREAM_OPTIONS,
-  OAuthHeadersProvider,
-  RecordType,
-  StreamState,
-  TableProperties,
-  workspaceIdFromEndpoint,
-  ZerobusSdk,
-  type DescriptorInput,
-  type ZerobusStream,
-} from "@zerobus-ts/sdk";
+import { DEFAULT_STREAM_OPTIONS, RecordType, StreamState, TableProperties, type DescriptorInput, type ZerobusSdk, type ZerobusStream } from "@zerobus-ts/sdk";
 import { CliError, errorText } from "../cli-error.js";
 import type { ConnectionSettings } from "../connection-settings.js";
 import { RecordInputError } from "../input/input-records.js";
 import { RecordLocator, type PendingRecord } from "./record-locator.js";
+import { createSdk, headerSource } from "./sdk-connection.js";
 
 /** Where and how to ingest. */
 export interface IngestTarget {
@@ -144,12 +135,8 @@ export class IngestSession {
   }
 }
 
-function createSdk(settings: ConnectionSettings): ZerobusSdk {
-  return new ZerobusSdk(settings.serverEndpoint, settings.workspaceUrl, settings.caCert === undefined ? {} : { rootCertificates: settings.caCert });
-}
-
 async function openStream(sdk: ZerobusSdk, target: IngestTarget, locator: RecordLocator | undefined): Promise<ZerobusStream> {
-  const fetchHeaders = headerSource(target);
+  const fetchHeaders = headerSource(target.settings, target.tableName);
   // Asked once per connection attempt: the moment wire offsets restart at 0.
   const headers = {
     getHeaders: () => {
@@ -178,23 +165,6 @@ async function openStream(sdk: ZerobusSdk, target: IngestTarget, locator: Record
  * is the way to batch here. Passed only when the SDK has the option (older ones reject unknown options).
  */
 const ONE_REQUEST_PER_CALL: Record<string, number> = "maxRecordsPerRequest" in DEFAULT_STREAM_OPTIONS ? { maxRecordsPerRequest: 1 } : {};
-
-/**
- * A fresh write token and the table header per connection attempt, from the SDK's OAuth provider, which
- * trusts `--ca-cert` for an https workspace as the SDK's channel does for the Zerobus endpoint.
- */
-function headerSource(target: IngestTarget): () => Promise<Array<[string, string]>> {
-  const { settings, tableName } = target;
-  const oauth = new OAuthHeadersProvider({
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    tableName,
-    workspaceUrl: settings.workspaceUrl,
-    workspaceId: workspaceIdFromEndpoint(settings.serverEndpoint),
-    rootCertificates: settings.caCert,
-  });
-  return () => oauth.getHeaders();
-}
 
 /**
  * Sends `records` one at a time on a new stream, each acknowledged before the next, stopping before

@@ -2,10 +2,8 @@
  * The ingest loop: input records → converted records → batches → the stream, with progress, `--skip`,
  * and the guarantee that when a bad record stops the run, every record before it is in the table.
  */
-import { parseColumnType, type ColumnField } from "@zerobus-ts/sdk";
 import type { ConnectionSettings } from "../connection-settings.js";
 import { CliError } from "../cli-error.js";
-import { UcClient } from "../catalog/uc-client.js";
 import { readInputRecords, RecordInputError, type InputFormat, type InputRecord } from "../input/input-records.js";
 import { ProgressReporter, type ProgressReporterOptions } from "../output/progress-reporter.js";
 import type { TableName } from "../table-name.js";
@@ -15,6 +13,7 @@ import { loadExactJsonParser } from "./exact-json.js";
 import { hasJsonCells, JsonModeRecords } from "./json-mode-records.js";
 import type { MessageSchema } from "./message-schema.js";
 import { ProtoModeRecords } from "./proto-mode-records.js";
+import { tableColumnFields } from "./table-columns.js";
 import type { PendingRecord } from "./record-locator.js";
 
 /** Everything one run needs. */
@@ -72,6 +71,7 @@ export async function runIngest(plan: IngestPlan): Promise<IngestSummary> {
       }
     }
     if (batch.length > 0) await session.send(batch);
+    if (skipped < plan.skip) throw new CliError(`--skip ${plan.skip} is beyond the ${skipped} records of the given file(s): nothing was sent`);
     await session.finish();
   } catch (err) {
     reporter?.stop();
@@ -93,20 +93,8 @@ type Converter = { convert(input: InputRecord): unknown };
 async function createConverter(plan: IngestPlan): Promise<Converter> {
   if (plan.message !== undefined) return new ProtoModeRecords(plan.message.type, await loadExactJsonParser());
   if (!plan.csvInJsonMode) return new JsonModeRecords(undefined);
-  const columns = await tableFields(plan);
+  const columns = await tableColumnFields(plan.settings, plan.table, "convert CSV");
   return new JsonModeRecords(columns, hasJsonCells(columns) ? await loadExactJsonParser() : undefined);
-}
-
-/** The table's columns with parsed types (CSV cells are converted by them). */
-async function tableFields(plan: IngestPlan): Promise<ColumnField[]> {
-  const columns = await new UcClient(plan.settings).columns(plan.table);
-  return columns.map((c) => {
-    try {
-      return { name: c.name, type: parseColumnType(c.type_text ?? c.type_name ?? ""), nullable: c.nullable !== false };
-    } catch (err) {
-      throw new CliError(`cannot convert CSV for table ${plan.table.fullName}: column '${c.name}': ${(err as Error).message}`, { cause: err });
-    }
-  });
 }
 
 function convert(converter: Converter, input: InputRecord): unknown {

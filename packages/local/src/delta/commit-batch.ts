@@ -8,6 +8,7 @@ import { loadSnapshot } from "./load-snapshot.js";
 import type { ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
+import { writeColumnDataFile, type ColumnBatch } from "./write-column-data-file.js";
 import { deleteDataFiles, writeDataFiles, type DataFileTarget } from "./write-data-files.js";
 
 /** How many versions a commit may lose to other writers before giving up. */
@@ -16,6 +17,8 @@ export const MAX_COMMIT_ATTEMPTS = 100;
 /** One group of appends to commit together. */
 export interface CommitBatchInput {
   rows: readonly Row[];
+  /** Appends that arrived as Arrow columns (written to one file of their own); none when absent. */
+  columnBatches?: readonly ColumnBatch[];
   /** Highest version per appId among the batch's appends. */
   txns: ReadonlyMap<string, bigint>;
 }
@@ -41,13 +44,17 @@ export async function commitBatch(
   encoder: ParquetEncoder,
   statsOptions: StatsOptions,
 ): Promise<CommitBatchResult> {
-  const adds = await writeDataFiles(physicalTarget(snapshot), physicalRows(snapshot, batch.rows), encoder, statsOptions);
+  const target = physicalTarget(snapshot);
+  const adds = await writeDataFiles(target, physicalRows(snapshot, batch.rows), encoder, statsOptions);
+  const columnBatches = batch.columnBatches ?? [];
+  const rowCount = batch.rows.length + columnBatches.reduce((sum, columns) => sum + columns.numRows, 0);
   try {
+    if (columnBatches.length > 0) adds.push(await writeColumnDataFile(target, columnBatches, encoder, statsOptions));
     let current = snapshot;
     for (let attempt = 1; ; attempt++) {
       const version = current.version + 1;
       // Rebuilt per attempt: row IDs and in-commit timestamps depend on the state committed before.
-      const commit = appendCommit(current, version, batch.txns, adds, batch.rows.length);
+      const commit = appendCommit(current, version, batch.txns, adds, rowCount);
       try {
         await commitVersion(current.tableDir, version, commit.actions);
         return { version, snapshot: appliedSnapshot(current, version, batch, commit) };

@@ -67,7 +67,7 @@ function collectStruct(fields: readonly DeltaField[], values: ReadonlyArray<Row 
   }
 }
 
-interface Bounds {
+export interface Bounds {
   min: JsonTextValue | undefined;
   max: JsonTextValue | undefined;
 }
@@ -107,7 +107,8 @@ function leafBounds(type: DeltaType, column: readonly RowValue[], prefixLength: 
   }
 }
 
-function stringBounds(column: ReadonlyArray<string | null>, prefixLength: number): Bounds | null {
+/** Bounds of a string column from its values: a prefix of the minimum; the maximum unless longer than the prefix. */
+export function stringBounds(column: ReadonlyArray<string | null>, prefixLength: number): Bounds | null {
   const range = extremes(column, compareCodePoints);
   if (range === null) return null;
   // A prefix is still a valid lower bound; a cut maximum would not be an upper bound, so it is dropped.

@@ -13,6 +13,7 @@ import { createParquetEncoder, parseParquetCodec, type ParquetEncoder } from "./
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
 import { validateRows } from "./validate-rows.js";
+import { columnBatchBytes, type ColumnBatch } from "./write-column-data-file.js";
 import { writeCheckpoint } from "./write-checkpoint.js";
 
 /** Identifies an append for exactly-once bookkeeping: the stream and its offset. */
@@ -37,6 +38,7 @@ interface Waiter {
 // Appends queued for the next flush (group commit).
 interface PendingBatch {
   segments: Row[][];
+  columnBatches: ColumnBatch[];
   rowCount: number;
   bytes: number;
   txns: Map<string, bigint>;
@@ -88,6 +90,11 @@ export class DeltaTableWriter {
     return this.snapshot.version;
   }
 
+  /** The table's partition columns (none for an unpartitioned table). */
+  get partitionColumns(): readonly string[] {
+    return this.snapshot.partitionColumns;
+  }
+
   /** The table's columns. */
   get fields(): readonly DeltaField[] {
     return this.snapshot.fields;
@@ -116,16 +123,36 @@ export class DeltaTableWriter {
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.enqueue(txn, rows.length, estimateRowsBytes(rows), (pending) => pending.segments.push([...rows]));
+  }
+
+  private enqueue(txn: AppendTxn, rowCount: number, bytes: number, add: (pending: PendingBatch) => void): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       const batch = this.pendingBatch();
-      batch.segments.push([...rows]);
-      batch.rowCount += rows.length;
-      batch.bytes += estimateRowsBytes(rows);
+      add(batch);
+      batch.rowCount += rowCount;
+      batch.bytes += bytes;
       const previous = batch.txns.get(txn.appId);
       if (previous === undefined || txn.version > previous) batch.txns.set(txn.appId, txn.version);
       batch.waiters.push({ resolve, reject });
       if (batch.rowCount >= this.options.maxRows || batch.bytes >= this.options.maxBytes) this.requestFlush();
     });
+  }
+
+  /**
+   * Queues a batch of Arrow columns (Arrow Flight) and resolves once the commit containing it is
+   * durable; it shares commits with row appends. The columns must already be validated against the
+   * table and typed as `toArrowType` gives each column (the caller converts what the client sent).
+   *
+   * @throws DeltaError WRITER_CLOSED after {@link DeltaTableWriter.close}; UNSUPPORTED_FEATURE for a
+   * partitioned table (columns are written to one file, so they cannot be split by partition).
+   */
+  appendColumns(batch: ColumnBatch, txn: AppendTxn): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`));
+    if (this.snapshot.partitionColumns.length > 0) {
+      return Promise.reject(new DeltaError("UNSUPPORTED_FEATURE", `Arrow columns cannot be appended to the partitioned table ${this.snapshot.tableDir}`));
+    }
+    return this.enqueue(txn, batch.numRows, columnBatchBytes(batch), (pending) => pending.columnBatches.push(batch));
   }
 
   /** Flushes whatever is queued and waits for it; later appends are rejected with WRITER_CLOSED. */
@@ -138,7 +165,7 @@ export class DeltaTableWriter {
 
   private pendingBatch(): PendingBatch {
     if (this.pending === null) {
-      this.pending = { segments: [], rowCount: 0, bytes: 0, txns: new Map(), waiters: [] };
+      this.pending = { segments: [], columnBatches: [], rowCount: 0, bytes: 0, txns: new Map(), waiters: [] };
       this.timer = setTimeout(() => this.requestFlush(), this.options.maxDelayMs);
     }
     return this.pending;
@@ -166,7 +193,7 @@ export class DeltaTableWriter {
     let version: number;
     try {
       const rows = batch.segments.length === 1 ? batch.segments[0]! : batch.segments.flat();
-      const result = await commitBatch(this.snapshot, { rows, txns: batch.txns }, this.encoder, this.statsOptions());
+      const result = await commitBatch(this.snapshot, { rows, columnBatches: batch.columnBatches, txns: batch.txns }, this.encoder, this.statsOptions());
       this.snapshot = result.snapshot;
       version = result.version;
     } catch (error) {

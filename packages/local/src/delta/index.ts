@@ -33,3 +33,6 @@ export type { Snapshot } from "./snapshot.js";
 export { assertReadable, assertWritable } from "./table-features.js";
 export { validateRows } from "./validate-rows.js";
 export { writeCheckpoint } from "./write-checkpoint.js";
+export { columnBatchBytes, type ColumnBatch } from "./write-column-data-file.js";
+export { prewarmColumnFileEncoder } from "./encode-column-file.js";
+export { toArrowType } from "./arrow-builders.js";

@@ -79,8 +79,22 @@ async function writeOneFile(
 ): Promise<AddAction> {
   const bytes = encoder.encode(dataFields, rows);
   const stats = computeStats(dataFields, rows, statsOptions);
+  return writeDataFile(target, partitionValues, bytes, encoder.codecSuffix, stats);
+}
+
+/**
+ * Writes one encoded Parquet file under its partition directory, fsyncs it (and any directory made for
+ * it), and returns its `add` action.
+ */
+export async function writeDataFile(
+  target: DataFileTarget,
+  partitionValues: Record<string, string | null>,
+  bytes: Uint8Array,
+  codecSuffix: string,
+  stats: string,
+): Promise<AddAction> {
   const directory = partitionDirectory(target.partitionColumns, partitionValues);
-  const suffix = encoder.codecSuffix === "" ? "" : `.${encoder.codecSuffix}`;
+  const suffix = codecSuffix === "" ? "" : `.${codecSuffix}`;
   const name = `part-00000-${randomUUID()}-c000${suffix}.parquet`;
   const relative = directory === "" ? name : `${directory}/${name}`;
   const path = join(target.tableDir, ...relative.split("/"));

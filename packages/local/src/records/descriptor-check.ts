@@ -5,6 +5,7 @@
 import descriptorProto from "protobufjs/ext/descriptor.js";
 import type { IDescriptorProto, IFieldDescriptorProto } from "protobufjs/ext/descriptor.js";
 import type { DeltaField, DeltaType } from "../schema/delta-type.js";
+import type { SchemaCause } from "../schema/schema-cause.js";
 import { toTypeText } from "../schema/spark-schema.js";
 import { buildMessageTree, findUnresolvedField, type MessageNode, resolveTypeName, TYPE_GROUP, TYPE_MESSAGE } from "./descriptor-tree.js";
 import { childPath } from "./record-error.js";
@@ -19,6 +20,8 @@ export class DescriptorError extends Error {
   constructor(
     message: string,
     readonly problem: DescriptorProblem,
+    /** For a mismatch, what kind of mismatch (the ErrorInfo causes the service reports). */
+    readonly causes: readonly SchemaCause[] = [],
   ) {
     super(message);
   }
@@ -112,17 +115,22 @@ function matchMessage(node: MessageNode, root: MessageNode, columns: readonly De
   const byName = new Map<string, IFieldDescriptorProto>();
   for (const f of protoFields) byName.set((f.name ?? "").toLowerCase(), f);
   const problems: string[] = [];
+  const causes: SchemaCause[] = [];
   const missing = columns.filter((c) => !byName.has(c.name.toLowerCase()));
-  for (const c of missing) problems.push(`column '${childPath(path, c.name)}' has no field in the descriptor`);
+  for (const c of missing) {
+    problems.push(`column '${childPath(path, c.name)}' has no field in the descriptor`);
+    causes.push(c.nullable ? "FIELD_COUNT_MISMATCH" : "MISSING_REQUIRED_COLUMN");
+  }
   const columnNames = new Set(columns.map((c) => c.name.toLowerCase()));
   for (const f of protoFields) {
     if (!columnNames.has((f.name ?? "").toLowerCase())) {
       problems.push(`field '${childPath(path, f.name ?? "")}' in the descriptor is not a column of the table`);
+      causes.push("FIELD_NOT_IN_TABLE");
     }
   }
   if (problems.length > 0) {
     const where = path === "" ? `the table's ${columns.length} column(s)` : `struct column '${path}' (${columns.length} field(s))`;
-    throw mismatch(`Descriptor '${node.name}' has ${protoFields.length} field(s) but ${where} do not match it: ${problems.join("; ")}`);
+    throw mismatch(`Descriptor '${node.name}' has ${protoFields.length} field(s) but ${where} do not match it: ${problems.join("; ")}`, causes);
   }
   return columns.map((column) => {
     const field = byName.get(column.name.toLowerCase()) as IFieldDescriptorProto;
@@ -205,6 +213,6 @@ function protoTypeName(field: IFieldDescriptorProto): string {
   return field.typeName && (t === 11 || t === 14) ? `${name} ${field.typeName}` : name;
 }
 
-function mismatch(text: string): DescriptorError {
-  return new DescriptorError(text, "mismatch");
+function mismatch(text: string, causes: readonly SchemaCause[] = ["TYPE_INCOMPATIBLE"]): DescriptorError {
+  return new DescriptorError(text, "mismatch", causes);
 }

@@ -1,8 +1,11 @@
 /**
- * The gRPC port: a grpc-js server with the one Zerobus method, EphemeralStream.
+ * The gRPC port: a grpc-js server with the Zerobus record method, EphemeralStream, and the Arrow Flight
+ * method DoPut (other Flight methods answer UNIMPLEMENTED).
  */
 import { Server, ServerCredentials, type ServerDuplexStream, type ServiceDefinition } from "@grpc/grpc-js";
 import type { Http2Session } from "node:http2";
+import { DoPutCall } from "../flight/do-put-call.js";
+import { FLIGHT_SERVICE, type IncomingFlightData } from "../flight/flight-service.js";
 import { IngestCall, type IngestContext } from "./ingest-call.js";
 import {
   deserializeRequest,
@@ -52,6 +55,9 @@ export async function startGrpcFront(
   });
   server.addService(SERVICE, {
     EphemeralStream: (call: ServerDuplexStream<IncomingRequest, StreamResponse>) => new IngestCall(call, ctx).start(),
+  });
+  server.addService(FLIGHT_SERVICE, {
+    DoPut: (call: ServerDuplexStream<IncomingFlightData, Buffer>) => new DoPutCall(call, ctx).start(),
   });
   const credentials =
     listen.tls === undefined

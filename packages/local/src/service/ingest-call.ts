@@ -12,6 +12,7 @@ import { DeltaError, validateRows, type DeltaTableWriter } from "../delta/index.
 import { decodeRecords, InvalidRecordError } from "../records/decode-records.js";
 import type { Row } from "../schema/delta-type.js";
 import { AckSequencer } from "./ack-sequencer.js";
+import type { ServiceCall } from "./service-call.js";
 import type { FaultState } from "./service-faults.js";
 import { authorizeCall, setUpStream, type StreamSetup } from "./stream-handshake.js";
 import type { TableWriters } from "./table-writers.js";
@@ -29,8 +30,8 @@ export interface IngestContext {
   streamLifetimeMs: number | undefined;
   /** The duration a lifetime CloseStreamSignal announces. */
   closeSignalDurationMs: number;
-  /** The calls in progress (the call adds and removes itself). */
-  calls: Set<IngestCall>;
+  /** The calls in progress, record streams and Arrow Flight DoPuts (each call adds and removes itself). */
+  calls: Set<ServiceCall>;
 }
 
 type Duplex = ServerDuplexStream<IncomingRequest, StreamResponse>;
@@ -46,7 +47,7 @@ interface OpenStream extends StreamSetup {
 type CallState = { t: "awaiting-create"; headerTable: TableName | undefined } | { t: "open"; stream: OpenStream } | { t: "ended" };
 
 /** Handles one EphemeralStream call. */
-export class IngestCall {
+export class IngestCall implements ServiceCall {
   private state: CallState = { t: "awaiting-create", headerTable: undefined };
   // Requests are handled strictly one after another (create_stream is asynchronous).
   private chain: Promise<void> = Promise.resolve();
@@ -100,7 +101,7 @@ export class IngestCall {
     if (this.state.t === "ended") return;
     this.finish();
     if (status.code === GrpcStatus.OK) this.call.end();
-    else this.call.emit("error", { code: status.code, details: status.details });
+    else this.call.emit("error", { code: status.code, details: status.details, metadata: status.metadata });
   }
 
   private enqueue(step: () => void | Promise<void>): void {
@@ -243,7 +244,8 @@ function recordsOf(request: StreamRequest): Array<Uint8Array | string> | undefin
   return undefined;
 }
 
-function commitFailure(err: unknown, table: string): CallStatusError {
+/** The status a failed commit ends a stream with (shared with Arrow Flight calls). */
+export function commitFailure(err: unknown, table: string): CallStatusError {
   if (err instanceof CallStatusError) return err;
   if (err instanceof DeltaError && err.code === "WRITER_CLOSED") {
     return refuse(GrpcStatus.UNAVAILABLE, `Table '${table}' is closing: ${err.message}`, ERROR_CODES.UNAVAILABLE);
@@ -253,13 +255,13 @@ function commitFailure(err: unknown, table: string): CallStatusError {
   return refuse(GrpcStatus.INTERNAL, `Failed to commit to table '${table}': ${(err as Error)?.message ?? String(err)}`, ERROR_CODES.INTERNAL);
 }
 
-function isUnsupportedFeature(err: unknown): err is DeltaError {
+export function isUnsupportedFeature(err: unknown): err is DeltaError {
   return err instanceof DeltaError && err.code === "UNSUPPORTED_FEATURE";
 }
 
 // Not retriable (INVALID_ARGUMENT): the SDKs retry FAILED_PRECONDITION and INTERNAL, and no retry
 // can make this service support a table feature.
-function unsupportedTable(err: DeltaError, table: string | undefined): CallStatusError {
+export function unsupportedTable(err: DeltaError, table: string | undefined): CallStatusError {
   const name = table === undefined ? "The table" : `Table '${table}'`;
   return refuse(GrpcStatus.INVALID_ARGUMENT, `${name} cannot be written by this service: ${err.message}`, ERROR_CODES.UNSUPPORTED_TABLE_FEATURE);
 }

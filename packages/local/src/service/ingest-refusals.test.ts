@@ -5,6 +5,7 @@ import descriptorProto from "protobufjs/ext/descriptor.js";
 import { RequestType } from "./wire-types.js";
 import { startTestService, tokenFor, type TestService } from "./test-support/service-fixture.js";
 import { within, type RawStream } from "./test-support/raw-zerobus-client.js";
+import { decodeStatusDetails } from "./test-support/decode-rpc-status.js";
 
 const TABLE = "main.default.orders";
 const OTHER = "main.default.other";
@@ -79,9 +80,19 @@ describe("EphemeralStream refusals", () => {
       /^Proto not self-contained for field meta with type name \.google\.protobuf\.StringValue\. Error Code: 4033, Error State: 0\.$/,
     );
     const wrongType = descriptor([GOOD_FIELDS[0] as object, { name: "qty", number: 2, label: 1, type: 9 }]);
-    expectStatus(await statusAfter([{ create_stream: { table_name: TABLE, record_type: 1, descriptor_proto: wrongType } }]), status.INVALID_ARGUMENT, /column 'qty'/);
+    const typeRefusal = await statusAfter([{ create_stream: { table_name: TABLE, record_type: 1, descriptor_proto: wrongType } }]);
+    expectStatus(typeRefusal, status.INVALID_ARGUMENT, /column 'qty'.*Error Code: 4034/);
     const missingColumn = descriptor([GOOD_FIELDS[0] as object]);
-    expectStatus(await statusAfter([{ create_stream: { table_name: TABLE, record_type: 1, descriptor_proto: missingColumn } }]), status.INVALID_ARGUMENT, /column 'qty' has no field/);
+    const missingRefusal = await statusAfter([{ create_stream: { table_name: TABLE, record_type: 1, descriptor_proto: missingColumn } }]);
+    expectStatus(missingRefusal, status.INVALID_ARGUMENT, /column 'qty' has no field/);
+    // Both also carry the schema ErrorInfo the SDKs turn into typed errors (the message stays the same).
+    const typeDetails = decodeStatusDetails(typeRefusal.metadata);
+    assert.deepEqual(typeDetails?.errorInfo, { reason: "SCHEMA_VALIDATION_FAILED", domain: "zerobus.databricks.com", metadata: { causes: "TYPE_INCOMPATIBLE", error_code: "8001" } });
+    assert.equal(typeDetails?.message, typeRefusal.details);
+    assert.equal(decodeStatusDetails(missingRefusal.metadata)?.errorInfo.metadata.causes, "FIELD_COUNT_MISMATCH");
+    const extraField = descriptor([...GOOD_FIELDS, { name: "note", number: 3, label: 1, type: 9 }]);
+    const extraRefusal = await statusAfter([{ create_stream: { table_name: TABLE, record_type: 1, descriptor_proto: extraField } }]);
+    assert.equal(decodeStatusDetails(extraRefusal.metadata)?.errorInfo.metadata.causes, "FIELD_NOT_IN_TABLE");
   });
 
   it("INVALID_ARGUMENT for undecodable records, values not fitting, and missing non-nullable columns", async () => {

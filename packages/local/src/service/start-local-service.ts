@@ -15,8 +15,8 @@ import type { DeltaField } from "../schema/delta-type.js";
 import { advertisedHost } from "./advertised-host.js";
 import { startGrpcFront, type GrpcFront } from "./grpc-front.js";
 import { createHttpFront } from "./http-front.js";
-import type { IngestCall } from "./ingest-call.js";
 import { resolveLocalServiceOptions, type LocalServiceOptions } from "./local-service-options.js";
+import type { ServiceCall } from "./service-call.js";
 import { FaultState, type ServiceFaults } from "./service-faults.js";
 import { TableWriters } from "./table-writers.js";
 import { callStatus, ERROR_CODES, GrpcStatus } from "./zerobus-status.js";
@@ -67,7 +67,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const store = new TableStore(o.dataDir);
   const writers = new TableWriters(o.commit);
   const faults = new FaultState();
-  const calls = new Set<IngestCall>();
+  const calls = new Set<ServiceCall>();
 
   const grpc: GrpcFront = await startGrpcFront(
     { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls },

@@ -10,6 +10,7 @@ import type { TableInfo, TableStore } from "../catalog/table-store.js";
 import { checkDescriptor, DescriptorError } from "../records/descriptor-check.js";
 import type { RecordFormat } from "../records/decode-records.js";
 import type { StreamRequest } from "./wire-types.js";
+import { schemaValidationError } from "./schema-validation-status.js";
 import { callStatus, CallStatusError, ERROR_CODES, GrpcStatus } from "./zerobus-status.js";
 
 /** The table header that must agree with create_stream. */
@@ -104,9 +105,11 @@ export async function setUpStream(
     return { table, format: { kind: "proto", plan: checkDescriptor(descriptor, table.fields) } };
   } catch (err) {
     if (!(err instanceof DescriptorError)) throw err;
-    const code = err.problem === "not-self-contained" ? ERROR_CODES.NOT_SELF_CONTAINED : ERROR_CODES.SCHEMA_MISMATCH;
-    const text = err.problem === "not-self-contained" ? err.message : `Descriptor does not match table '${name.fullName}': ${err.message}`;
-    throw refuse(GrpcStatus.INVALID_ARGUMENT, text, code);
+    if (err.problem === "not-self-contained") throw refuse(GrpcStatus.INVALID_ARGUMENT, err.message, ERROR_CODES.NOT_SELF_CONTAINED);
+    const text = `Descriptor does not match table '${name.fullName}': ${err.message}`;
+    // A mismatch also carries the schema ErrorInfo (causes, error_code 8001), as the real service's refusals do.
+    if (err.problem === "mismatch") throw schemaValidationError(text, err.causes, ERROR_CODES.SCHEMA_MISMATCH);
+    throw refuse(GrpcStatus.INVALID_ARGUMENT, text, ERROR_CODES.SCHEMA_MISMATCH);
   }
 }
 

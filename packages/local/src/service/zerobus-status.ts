@@ -4,12 +4,14 @@
  * the real service's; the others are this local service's own, grouped by cause, so a test can match
  * on them.
  */
-import { status as GrpcStatus } from "@grpc/grpc-js";
+import { status as GrpcStatus, type Metadata } from "@grpc/grpc-js";
 
 /** Error codes carried in status messages. */
 export const ERROR_CODES = Object.freeze({
   /** The request breaks the protocol (first message not create_stream, bad record_type, missing offset…). */
   INVALID_REQUEST: 4000,
+  /** A Flight frame whose offset_id is not the next one expected (real code, "Non-sequential offset_id"). */
+  NON_SEQUENTIAL_OFFSET: 4002,
   /** Missing, malformed, forged or expired bearer token. */
   UNAUTHENTICATED: 4010,
   /** The token does not grant MODIFY on the table (real code). */
@@ -38,12 +40,16 @@ export const ERROR_CODES = Object.freeze({
   UNAVAILABLE: 5030,
   /** The stream reached its lifetime (real code). */
   STREAM_LIFETIME: 6002,
+  /** A declared Arrow schema (or a descriptor) that does not fit the table; sent with an ErrorInfo (real code). */
+  SCHEMA_VALIDATION: 8001,
 });
 
 /** A gRPC status to end a call with. */
 export interface CallStatus {
   code: GrpcStatus;
   details: string;
+  /** Trailers sent with the status, e.g. `grpc-status-details-bin`. */
+  metadata?: Metadata;
 }
 
 /** Builds a status whose message carries the error code suffix. */

@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import { ZerobusException } from "../errors.js";
 import { WorkerChannel } from "./worker-channel.js";
 
-const CONFIG = { serverEndpoint: "http://127.0.0.1:1", workspaceUrl: "http://127.0.0.1:1", rootCertificates: undefined };
+const CONFIG = { serverEndpoint: "http://127.0.0.1:1", workspaceUrl: "http://127.0.0.1:1", rootCertificates: undefined, sdkOptions: {} };
 
 describe("worker channel whose worker cannot start", () => {
   it("throws the worker's load error with a hint about bundling, on the first call and after", () => {

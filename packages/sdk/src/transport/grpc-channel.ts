@@ -10,8 +10,18 @@ import { STATUS_DETAILS_TRAILER } from "../wire/status-details.js";
 import type { GrpcEndpoint } from "./endpoint.js";
 import { resolveProxy } from "./proxy.js";
 
-/** Full method path of the one RPC (PROTOCOL.md §1.1). */
+/** Full method path of the record streams' RPC (PROTOCOL.md §1.1). */
 export const EPHEMERAL_STREAM_METHOD = "/databricks.zerobus.Zerobus/EphemeralStream";
+
+/** A bidirectional-streaming RPC: its path and how its response messages are decoded. */
+export interface RpcMethod {
+  readonly path: string;
+  /** Decodes one response message; never throws (a bad message becomes `{ kind: "invalid" }`). */
+  readonly decode: (message: Buffer) => StreamResponse;
+}
+
+/** The record streams' RPC, `EphemeralStream`. */
+export const EPHEMERAL_STREAM_RPC: RpcMethod = { path: EPHEMERAL_STREAM_METHOD, decode: decodeStreamResponse };
 
 /** Channel construction options. */
 export interface GrpcChannelOptions {
@@ -45,7 +55,7 @@ export interface StreamCallHandlers {
   closed(status: CallStatus): void;
 }
 
-/** One open `EphemeralStream` call. */
+/** One open stream call (`EphemeralStream`, or Flight `DoPut` for Arrow streams). */
 export interface StreamCall {
   /**
    * Queues an encoded request; `false` means the transport holds enough unsent bytes: wait for `onDrain`.
@@ -121,11 +131,11 @@ export class GrpcChannel {
     this.#client = withProxyDecision(proxy, () => new grpc.Client(options.endpoint.target, credentials, channelOptions));
   }
 
-  /** Starts an `EphemeralStream` call with the given headers. */
-  openStream(headers: ReadonlyArray<readonly [string, string]>, handlers: StreamCallHandlers): StreamCall {
+  /** Starts a call of `rpc` (`EphemeralStream` unless told otherwise) with the given headers. */
+  openStream(headers: ReadonlyArray<readonly [string, string]>, handlers: StreamCallHandlers, rpc: RpcMethod = EPHEMERAL_STREAM_RPC): StreamCall {
     const metadata = new grpc.Metadata();
     for (const [name, value] of headers) metadata.set(name, value);
-    const call = this.#client.makeBidiStreamRequest(EPHEMERAL_STREAM_METHOD, identity, decodeStreamResponse, metadata);
+    const call = this.#client.makeBidiStreamRequest(rpc.path, identity, rpc.decode, metadata);
     let closed = false;
     const close = (status: CallStatus): void => {
       if (closed) return;

@@ -10,7 +10,20 @@ export type StreamResponse =
   | { kind: "createStream"; streamId: string | undefined }
   | { kind: "ack"; ackUpToOffset: bigint | undefined }
   | { kind: "closeSignal"; durationMs: number }
+  | RowsAckResponse
+  | { kind: "ignored"; reason: string }
   | { kind: "invalid"; reason: string };
+
+/**
+ * An Arrow Flight `PutResult` (ARROW-FLIGHT.md §3): cumulative rows made durable on this connection, the
+ * last durable frame (-1 for none: the ready signal), and the optional rotation request.
+ */
+export interface RowsAckResponse {
+  readonly kind: "rowsAck";
+  readonly ackUpToOffset: number;
+  readonly ackUpToRecords: number;
+  readonly closeAfterMs: number | undefined;
+}
 
 /** One protobuf field as read off the wire: varint fields carry `varint`, length-delimited ones `bytes`. */
 export interface Field {

@@ -27,6 +27,24 @@ export interface NativeSdk {
   ): Promise<NativeStream>;
 }
 
+/** An Arrow stream of the official SDK (ARROW-FLIGHT.md §6). */
+export interface NativeArrowStream {
+  ingestBatch(ipc: Buffer): Promise<bigint>;
+  waitForOffset(offset: bigint): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The official SDK's client, for Arrow streams. */
+export interface NativeArrowSdk {
+  createArrowStream(
+    tableProperties: { tableName: string; schemaFields: object[] },
+    clientId: string,
+    clientSecret: string,
+    options?: { ipcCompression?: number; recoveryRetries?: number; flushTimeoutMs?: number },
+  ): Promise<NativeArrowStream>;
+}
+
 /** The add-on's exports. */
 export interface NativeModule {
   ZerobusSdk: new (serverEndpoint: string, workspaceUrl: string) => NativeSdk;

@@ -1,0 +1,40 @@
+/**
+ * One `ingestBatch` call as the ledger holds it: the frames it is sent as, decided once at ingest so that a
+ * reconnect resends exactly the frames not yet acknowledged. A frame is one Arrow IPC `RecordBatch` message
+ * of at most about 2 MiB (ARROW-FLIGHT.md §2): its flatbuffer header and its uncompressed body, both views of
+ * the caller's IPC bytes when the batch needed no splitting (no copy), or of a re-encoded slice otherwise.
+ * Compression, when enabled, happens as a frame is sent, so the ledger keeps only one copy of the rows.
+ */
+
+/** One data frame: an IPC RecordBatch message. */
+export interface ArrowFrame {
+  /** The `Message` flatbuffer (header = RecordBatch), uncompressed body layout. */
+  readonly header: Uint8Array;
+  /** The message body (uncompressed). */
+  readonly body: Uint8Array;
+  /** Rows in the frame. */
+  readonly rows: number;
+}
+
+/** See the module comment. */
+export class ArrowBatch {
+  /** The frames, in row order. */
+  readonly frames: readonly ArrowFrame[];
+  /** Rows in every frame together. */
+  readonly rows: number;
+  /** Bytes held (headers and bodies): what `maxInflightBytes` counts. */
+  readonly bytes: number;
+
+  /** A batch made of `frames` (at least one, each with rows). */
+  constructor(frames: readonly ArrowFrame[]) {
+    this.frames = frames;
+    let rows = 0;
+    let bytes = 0;
+    for (const frame of frames) {
+      rows += frame.rows;
+      bytes += frame.header.length + frame.body.length;
+    }
+    this.rows = rows;
+    this.bytes = bytes;
+  }
+}
