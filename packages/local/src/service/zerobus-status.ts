@@ -5,6 +5,7 @@
  * on them.
  */
 import { status as GrpcStatus } from "@grpc/grpc-js";
+import { boundMessage } from "../text/bounded-text.js";
 
 /** Error codes carried in status messages. */
 export const ERROR_CODES = Object.freeze({
@@ -46,9 +47,12 @@ export interface CallStatus {
   details: string;
 }
 
-/** Builds a status whose message carries the error code suffix. */
+/**
+ * Builds a status whose message carries the error code suffix. The text is capped (`boundMessage`)
+ * before the suffix is added: a status too large for HTTP/2 trailers never reaches the client.
+ */
 export function callStatus(code: GrpcStatus, text: string, errorCode: number): CallStatus {
-  const trimmed = text.replace(/[.\s]+$/, "");
+  const trimmed = boundMessage(text).replace(/[.\s]+$/, "");
   return { code, details: `${trimmed}. Error Code: ${errorCode}, Error State: 0.` };
 }
 

@@ -10,8 +10,12 @@
 export const QUOTE_MAX_CHARS = 64;
 /** Items of a list named before the rest is only counted. */
 export const LIST_MAX_ITEMS = 5;
-/** Longest message (status details, log line, REST error) the service produces, in characters. */
-export const MESSAGE_MAX_CHARS = 2048;
+/**
+ * Longest message (status details, log line, REST error) the service produces, in UTF-8 bytes. grpc-js
+ * percent-encodes non-ASCII bytes of `grpc-message` (3 characters each), so a status stays under 6 KB
+ * on the wire, well inside the 8 KB a client accepts for its trailers by default.
+ */
+export const MESSAGE_MAX_BYTES = 2048;
 
 /**
  * `text` as a JSON string literal when it is short; otherwise a quoted prefix of `maxChars`
@@ -44,11 +48,18 @@ export function quoteList(
   return items.length <= maxItems ? shown : `${shown}, … (${items.length} in all)`;
 }
 
-/** Caps a whole message at `maxChars`, saying how long it was; the last safety net before sending. */
-export function boundMessage(text: string, maxChars: number = MESSAGE_MAX_CHARS): string {
-  if (text.length <= maxChars) return text;
+/** Caps a whole message at `maxBytes` of UTF-8, saying how long it was; the last safety net before sending. */
+export function boundMessage(text: string, maxBytes: number = MESSAGE_MAX_BYTES): string {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most messages need no measuring at all.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
   const tail = `… (message cut: ${text.length} characters)`;
-  return cutAt(text, maxChars - tail.length) + tail;
+  let chars = Math.min(text.length, maxBytes - Buffer.byteLength(tail));
+  let head = cutAt(text, chars);
+  while (Buffer.byteLength(head) + Buffer.byteLength(tail) > maxBytes && chars > 0) {
+    chars = Math.floor(chars * 0.75);
+    head = cutAt(text, chars);
+  }
+  return head + tail;
 }
 
 // Never cuts a surrogate pair in two: half a pair is not valid UTF-8 on the wire.
