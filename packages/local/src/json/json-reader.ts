@@ -4,6 +4,7 @@
  * timestamp and decimal columns need the digits the client actually sent, so the record decoder converts
  * numbers itself, per column type.
  */
+import { clip, quote } from "../text/bounded-text.js";
 
 /** A JSON number, exactly as written in the source text. */
 export class JsonNumber {
@@ -183,8 +184,8 @@ class Reader {
 export function describeJson(value: JsonValue): string {
   if (value === null) return "null";
   if (typeof value === "boolean") return `boolean ${value}`;
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
-  if (value instanceof JsonNumber) return `number ${value.text}`;
+  if (typeof value === "string") return `string ${quote(value, 40)}`;
+  if (value instanceof JsonNumber) return `number ${clip(value.text)}`;
   if (Array.isArray(value)) return "an array";
   return "an object";
 }

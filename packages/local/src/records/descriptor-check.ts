@@ -9,6 +9,7 @@ import { toTypeText } from "../schema/spark-schema.js";
 import { buildMessageTree, findUnresolvedField, type MessageNode, resolveTypeName, TYPE_GROUP, TYPE_MESSAGE } from "./descriptor-tree.js";
 import { childPath } from "./record-error.js";
 import type { FieldPlan, ProtoScalarType, RecordPlan, ValuePlan } from "./record-plan.js";
+import { clip, LIST_MAX_ITEMS } from "../text/bounded-text.js";
 
 /** Why a descriptor was refused: the service maps each kind to its error code. */
 export type DescriptorProblem = "malformed" | "not-self-contained" | "mismatch";
@@ -113,16 +114,19 @@ function matchMessage(node: MessageNode, root: MessageNode, columns: readonly De
   for (const f of protoFields) byName.set((f.name ?? "").toLowerCase(), f);
   const problems: string[] = [];
   const missing = columns.filter((c) => !byName.has(c.name.toLowerCase()));
-  for (const c of missing) problems.push(`column '${childPath(path, c.name)}' has no field in the descriptor`);
+  for (const c of missing) problems.push(`column '${childPath(path, clip(c.name))}' has no field in the descriptor`);
   const columnNames = new Set(columns.map((c) => c.name.toLowerCase()));
   for (const f of protoFields) {
     if (!columnNames.has((f.name ?? "").toLowerCase())) {
-      problems.push(`field '${childPath(path, f.name ?? "")}' in the descriptor is not a column of the table`);
+      problems.push(`field '${childPath(path, clip(f.name ?? ""))}' in the descriptor is not a column of the table`);
     }
   }
   if (problems.length > 0) {
     const where = path === "" ? `the table's ${columns.length} column(s)` : `struct column '${path}' (${columns.length} field(s))`;
-    throw mismatch(`Descriptor '${node.name}' has ${protoFields.length} field(s) but ${where} do not match it: ${problems.join("; ")}`);
+    // Named up to a few: a descriptor with 10,000 unknown fields must still get a status that fits in trailers.
+    const shown = problems.slice(0, LIST_MAX_ITEMS).join("; ");
+    const more = problems.length > LIST_MAX_ITEMS ? `; … (${problems.length} problems in all)` : "";
+    throw mismatch(`Descriptor '${clip(node.name)}' has ${protoFields.length} field(s) but ${where} do not match it: ${shown}${more}`);
   }
   return columns.map((column) => {
     const field = byName.get(column.name.toLowerCase()) as IFieldDescriptorProto;

@@ -8,6 +8,7 @@ import { integralRangeProblem, type IntegralTypeName } from "./integer-range.js"
 import { describeJson, JsonNumber, type JsonObject, type JsonValue } from "../json/json-reader.js";
 import { childPath, RecordError } from "./record-error.js";
 import { parseDateText, parseTimestampText } from "./temporal-text.js";
+import { clip, quoteList } from "../text/bounded-text.js";
 
 const INTEGER_STRING = /^[+-]?\d+$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
@@ -46,7 +47,7 @@ export function coerceStruct(fields: readonly DeltaField[], object: JsonObject, 
   for (const [key, value] of object) {
     const field = fields.find((f) => f.name === key) ?? byName.get(key.toLowerCase());
     if (field === undefined) {
-      throw new RecordError(childPath(path, key), `no such column in the table (columns: ${fields.map((f) => f.name).join(", ")})`);
+      throw new RecordError(childPath(path, clip(key)), `no such column in the table (columns: ${quoteList(fields.map((f) => f.name), 20, (name) => name)})`);
     }
     seen.add(field);
     row[field.name] = coerceNullable(field.type, value, field.nullable, childPath(path, field.name), "column");
