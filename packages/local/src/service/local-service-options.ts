@@ -2,6 +2,7 @@
  * Options of `startLocalService`, their defaults, and their validation.
  */
 import { resolve as resolvePath } from "node:path";
+import type { Grants } from "../auth/grants.js";
 
 /** Inputs of `startLocalService`. Every field is optional. */
 export interface LocalServiceOptions {
@@ -21,6 +22,15 @@ export interface LocalServiceOptions {
   noAuth?: boolean;
   /** OAuth principals, client id → secret. Default: one generated development principal. */
   principals?: Record<string, string>;
+  /**
+   * Unity Catalog privileges per principal, client id → `Grants` (securable → privileges), e.g.
+   * `{ "ingest-bot": { "main": ["USE_CATALOG"], "main.default": ["USE_SCHEMA"], "main.default.events": ["SELECT", "MODIFY"] } }`.
+   * Securables are `"*"` (every catalog), `catalog`, `catalog.schema` or `catalog.schema.table`; grants
+   * inherit downward. A principal not named here holds nothing; every key must be a principal.
+   * Default (no `grants`): **every principal holds every privilege** (`ALL_PRIVILEGES` and `MANAGE` on `*`).
+   * Tokens carry at most what their principal holds; REST calls need the privileges the README lists.
+   */
+  grants?: Record<string, Grants>;
   /** Lifetime of issued tokens, in seconds. Default 3600. */
   tokenTtlSeconds?: number;
   /** Announce a close (CloseStreamSignal, then UNAVAILABLE 6002) this long after each stream opens. Default: never. */
@@ -40,6 +50,7 @@ export interface ResolvedLocalServiceOptions {
   tls: { cert: string | Buffer; key: string | Buffer } | undefined;
   noAuth: boolean;
   principals: Record<string, string> | undefined;
+  grants: Record<string, Grants> | undefined;
   tokenTtlSeconds: number;
   streamLifetimeMs: number | undefined;
   closeSignalDurationMs: number;
@@ -69,6 +80,7 @@ export function resolveLocalServiceOptions(options: LocalServiceOptions = {}): R
     tls: options.tls,
     noAuth: options.noAuth ?? false,
     principals: options.principals,
+    grants: options.grants,
     tokenTtlSeconds: options.tokenTtlSeconds ?? d.tokenTtlSeconds,
     streamLifetimeMs: options.streamLifetimeMs,
     closeSignalDurationMs: options.closeSignalDurationMs ?? d.closeSignalDurationMs,

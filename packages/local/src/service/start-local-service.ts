@@ -6,7 +6,9 @@ import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createPrincipalSet } from "../auth/principals.js";
+import { ALL_GRANTS, createGrantSet } from "../auth/grants.js";
 import { createTokenAuthority } from "../auth/token-authority.js";
+import { scopeGrants, streamRequest } from "../auth/token-grants.js";
 import { parseTableName } from "../catalog/table-name.js";
 import { TableStore, type TableInfo } from "../catalog/table-store.js";
 import { parseColumnList, parseSqlType } from "../schema/parse-sql-type.js";
@@ -45,7 +47,8 @@ export interface LocalService {
    */
   createTable(fullName: string, columns: string | readonly ColumnSpec[]): Promise<TableInfo>;
   /**
-   * Issues a token as the token endpoint would, granting MODIFY on `scopes` (full table names). For
+   * Issues a token as the token endpoint would for an SDK streaming into `scopes` (full table names):
+   * USE_CATALOG, USE_SCHEMA, SELECT and MODIFY, as far as the principal holds them. For
    * tests: `ttlSeconds` may be zero or negative to get an expired token. Default lifetime: the
    * service's `tokenTtlSeconds`.
    */
@@ -61,7 +64,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const o = resolveLocalServiceOptions(options);
   await mkdir(o.dataDir, { recursive: true });
   const authority = createTokenAuthority();
-  const principals = createPrincipalSet(o.principals);
+  const principals = createPrincipalSet(o.principals, o.grants);
   const store = new TableStore(o.dataDir);
   const writers = new TableWriters(o.commit);
   const faults = new FaultState();
@@ -104,12 +107,12 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     dataDir: o.dataDir,
     faults,
     createTable: (fullName, columns) => store.create(parseTableName(fullName), toFields(columns)),
-    issueToken: ({ scopes, clientId, ttlSeconds }) =>
-      authority.issueToken({
-        clientId: clientId ?? principals.primary.clientId,
-        scopes: scopes.map((s) => parseTableName(s).fullName),
-        ttlSeconds: ttlSeconds ?? o.tokenTtlSeconds,
-      }).token,
+    issueToken: ({ scopes, clientId, ttlSeconds }) => {
+      const id = clientId ?? principals.primary.clientId;
+      const requested = streamRequest(scopes.map((s) => parseTableName(s).fullName));
+      const scoped = scopeGrants(requested, o.noAuth ? createGrantSet(ALL_GRANTS) : principals.grantsOf(id));
+      return authority.issueToken({ clientId: id, scopes: scoped.scopes, grants: scoped.grants, ttlSeconds: ttlSeconds ?? o.tokenTtlSeconds }).token;
+    },
     close() {
       closing ??= (async () => {
         faults.close(); // release stalled acks so streams can finish

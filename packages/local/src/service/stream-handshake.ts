@@ -6,7 +6,8 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { TokenError, type TokenAuthority } from "../auth/token-authority.js";
 import { parseTableName, TableNameError, type TableName } from "../catalog/table-name.js";
-import type { TableInfo, TableStore } from "../catalog/table-store.js";
+import { TableUnreadableError, type TableInfo, type TableStore } from "../catalog/table-store.js";
+import { DeltaError } from "../delta/index.js";
 import { checkDescriptor, DescriptorError } from "../records/descriptor-check.js";
 import type { RecordFormat } from "../records/decode-records.js";
 import type { StreamRequest } from "./wire-types.js";
@@ -92,7 +93,7 @@ export async function setUpStream(
   if (recordType !== RECORD_TYPE_PROTO && recordType !== RECORD_TYPE_JSON) {
     throw refuse(GrpcStatus.INVALID_ARGUMENT, `Unknown record type ${String(recordType)}`, ERROR_CODES.INVALID_REQUEST);
   }
-  const table = await store.get(name);
+  const table = await readTableInfo(store, name);
   if (table === undefined) throw refuse(GrpcStatus.NOT_FOUND, `Table '${name.fullName}' does not exist`, ERROR_CODES.TABLE_NOT_FOUND);
   if (recordType === RECORD_TYPE_JSON) return { table, format: { kind: "json", fields: table.fields } };
 
@@ -107,6 +108,21 @@ export async function setUpStream(
     const code = err.problem === "not-self-contained" ? ERROR_CODES.NOT_SELF_CONTAINED : ERROR_CODES.SCHEMA_MISMATCH;
     const text = err.problem === "not-self-contained" ? err.message : `Descriptor does not match table '${name.fullName}': ${err.message}`;
     throw refuse(GrpcStatus.INVALID_ARGUMENT, text, code);
+  }
+}
+
+// A table that cannot be read is refused as INVALID_ARGUMENT: the SDKs retry INTERNAL, and a damaged log
+// does not heal by retrying.
+async function readTableInfo(store: TableStore, name: TableName): Promise<TableInfo | undefined> {
+  try {
+    return await store.get(name);
+  } catch (err) {
+    if (!(err instanceof TableUnreadableError)) throw err;
+    const cause = err.cause;
+    if (cause instanceof DeltaError && cause.code === "UNSUPPORTED_FEATURE") {
+      throw refuse(GrpcStatus.INVALID_ARGUMENT, `Table '${name.fullName}' cannot be written by this service: ${cause.message}`, ERROR_CODES.UNSUPPORTED_TABLE_FEATURE);
+    }
+    throw refuse(GrpcStatus.INVALID_ARGUMENT, err.message, ERROR_CODES.TABLE_UNREADABLE);
   }
 }
 

@@ -33,6 +33,11 @@ export const ERROR_CODES = Object.freeze({
    * retry: the table has to change, not the request.
    */
   UNSUPPORTED_TABLE_FEATURE: 4080,
+  /**
+   * The table's Delta log cannot be read (a damaged, empty or cut-short commit, a missing version). Sent
+   * as INVALID_ARGUMENT so that SDKs do not retry: the table has to be repaired.
+   */
+  TABLE_UNREADABLE: 4090,
   /** The table could not be written. */
   INTERNAL: 5000,
   /** The service is shutting down, or a test injected a failure. */
