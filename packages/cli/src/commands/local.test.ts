@@ -103,6 +103,17 @@ describe("zerobus local (real binary as a child process)", { timeout: 60_000 }, 
     assert.equal((await readTable(join(dir, "tls-data", "main", "default", "t"))).rows.length, 2);
   });
 
+  test("a kill -9 of the launcher leaves no service behind", async () => {
+    const local = startZerobus(["local", "--port", "0", "--data-dir", join(dir, "orphan-data")]);
+    running.push(local);
+    const env = parseExportLine(await waitForOutput(local, (out) => out.includes("\nServing."), 20_000));
+    process.kill(local.child.pid!, "SIGKILL"); // the launcher alone: nothing is forwarded
+    // The pipes close only when the service behind the launcher has exited too.
+    const result = await waitForExit(local, 10_000);
+    assert.equal(result.signal, "SIGKILL");
+    await assert.rejects(fetch(`${env["DATABRICKS_WORKSPACE_URL"]}/health`), /fetch failed/);
+  });
+
   test("bad options exit 2 without starting", async () => {
     const badSeeds = join(dir, "bad.json");
     await writeFile(badSeeds, '{"main.default.t": 5}');

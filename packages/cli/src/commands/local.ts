@@ -8,6 +8,7 @@ import { CliError, EXIT_CODES, errorText, UsageError } from "../cli-error.js";
 import { HELP_OPTION, parseCommandLine, parseIntegerFlag } from "../command-line.js";
 import type { CommandContext } from "../command-context.js";
 import { parseDurationMs } from "../durations.js";
+import { watchParent } from "./local-parent-watch.js";
 import { parseSeedTables, seedTables } from "./local-seed-tables.js";
 
 /** `zerobus local --help`. */
@@ -31,6 +32,8 @@ Options:
   --no-auth               accept any caller (no token checks, any client credentials)
   --principal ID:SECRET   an OAuth client (repeatable; the first is printed). Default: a generated
                           development principal, 'zerobus-local-dev' with a random secret
+  --grants FILE           Unity Catalog privileges per principal (JSON, below). Default: every
+                          principal holds every privilege on every catalog
   -h, --help              show this help
 
 Durations: 250ms, 30s, 15m, 2h, or a number of milliseconds.
@@ -39,6 +42,11 @@ Durations: 250ms, 30s, 15m, 2h, or a number of milliseconds.
   { "main.default.air_quality": "device_name STRING NOT NULL, temp INT, humidity BIGINT" }
 or an array of tables, whose columns are a column list or { name, type, nullable } objects:
   [ { "name": "main.default.t", "columns": [ { "name": "id", "type": "bigint", "nullable": false } ] } ]
+
+--grants FILE is JSON, client id → securable ("*", catalog, catalog.schema, catalog.schema.table) →
+privileges (USE_CATALOG, USE_SCHEMA, CREATE_TABLE, SELECT, MODIFY, BROWSE, MANAGE, ALL_PRIVILEGES);
+grants inherit downward and a principal it does not name holds nothing:
+  { "app": { "main": ["USE_CATALOG"], "main.default": ["USE_SCHEMA"], "main.default.t": ["SELECT", "MODIFY"] } }
 `;
 
 const OPTIONS = {
@@ -55,6 +63,7 @@ const OPTIONS = {
   "tls-key": { type: "string" },
   "no-auth": { type: "boolean" },
   principal: { type: "string", multiple: true },
+  grants: { type: "string" },
 } as const;
 
 /** Runs `zerobus local`. Resolves (with 0) only after a signal and a graceful close. */
@@ -72,6 +81,8 @@ export async function runLocal(args: string[], ctx: CommandContext): Promise<num
   try {
     service = await startLocalService(options);
   } catch (err) {
+    // A grants file naming an unknown principal or privilege is a bad command line, not a failure.
+    if (err instanceof Error && err.name === "GrantsError") throw new UsageError(`--grants: ${err.message}`);
     throw new CliError(`cannot start the local service: ${errorText(err)}`, { cause: err });
   }
   // A signal may arrive while tables are being created; it is honoured once they are.
@@ -84,9 +95,11 @@ export async function runLocal(args: string[], ctx: CommandContext): Promise<num
   }
   ctx.stdout.write(banner(service, options));
   const signal = await stopped;
-  ctx.stderr.write(`\nreceived ${signal}: closing (flushing pending commits)…\n`);
+  // With the launcher gone its terminal or pipe may be gone too: nothing is written then.
+  const say = (text: string) => signal !== "parent exit" && ctx.stderr.write(text);
+  say(`\nreceived ${signal}: closing (flushing pending commits)…\n`);
   await service.close();
-  ctx.stderr.write("closed\n");
+  say("closed\n");
   return EXIT_CODES.OK;
 }
 
@@ -104,6 +117,7 @@ function serviceOptions(values: Values): LocalServiceOptions {
   if (values["token-ttl"] !== undefined) options.tokenTtlSeconds = Math.max(1, Math.round(parseDurationMs(values["token-ttl"], "token-ttl") / 1000));
   if (values["no-auth"]) options.noAuth = true;
   if (values.principal !== undefined) options.principals = principals(values.principal);
+  if (values.grants !== undefined) options.grants = readGrantsFile(values.grants);
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
   if (values["tls-cert"] !== undefined) options.tls = { cert: readInput(values["tls-cert"], "tls-cert"), key: readInput(values["tls-key"]!, "tls-key") };
   return options;
@@ -133,6 +147,19 @@ function readInput(path: string, flag: string): string {
   }
 }
 
+function readGrantsFile(path: string): NonNullable<LocalServiceOptions["grants"]> {
+  const text = readInput(path, "grants");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--grants '${path}' is not valid JSON: ${errorText(err)}`);
+  }
+  // The shape of each principal's grants is checked by the service, which names the bad entry.
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new UsageError(`--grants '${path}': expected a JSON object of client id → grants`);
+  return json as NonNullable<LocalServiceOptions["grants"]>;
+}
+
 function readSeedFile(path: string): unknown {
   const text = readInput(path, "tables");
   try {
@@ -142,8 +169,10 @@ function readSeedFile(path: string): unknown {
   }
 }
 
-function waitForStopSignal(): Promise<NodeJS.Signals> {
+function waitForStopSignal(): Promise<NodeJS.Signals | "parent exit"> {
   return new Promise((resolve) => {
+    // A launcher killed with SIGKILL forwards nothing: the service notices its parent is gone instead.
+    watchParent(() => resolve("parent exit"));
     // Later signals (a second Ctrl+C, or the one the launcher forwards) are ignored while closing:
     // closing is what flushes the commits, so cutting it short would lose acknowledged rows' files.
     const onSignal = (signal: NodeJS.Signals) => resolve(signal);
