@@ -6,7 +6,7 @@ import descriptorProto from "protobufjs/ext/descriptor.js";
 import type { IDescriptorProto, IFieldDescriptorProto } from "protobufjs/ext/descriptor.js";
 import type { DeltaField, DeltaType } from "../schema/delta-type.js";
 import { toTypeText } from "../schema/spark-schema.js";
-import { buildMessageTree, findUnresolvedField, type MessageNode, resolveTypeName, TYPE_GROUP, TYPE_MESSAGE } from "./descriptor-tree.js";
+import { buildMessageTree, findFieldClash, findUnresolvedField, type MessageNode, resolveTypeName, TYPE_GROUP, TYPE_MESSAGE } from "./descriptor-tree.js";
 import { childPath } from "./record-error.js";
 import type { FieldPlan, ProtoScalarType, RecordPlan, ValuePlan } from "./record-plan.js";
 import { clip, LIST_MAX_ITEMS } from "../text/bounded-text.js";
@@ -74,6 +74,7 @@ function acceptedScalars(type: DeltaType): readonly ProtoScalarType[] | undefine
  * Parses `descriptor_proto` (a serialized `google.protobuf.DescriptorProto`) and checks it against the
  * table's columns. The rules:
  *
+ * - Well-formed: within a message, field numbers (1..2^29-1) and names (case-insensitively) are unique.
  * - Self-contained: every message or enum `type_name` must resolve to the root or one of its nested types
  *   (any package prefix is accepted). Otherwise: "Proto not self-contained for field <f> with type name <t>".
  * - One field per column and one column per field, matched by name (case-insensitively, as Delta column
@@ -105,6 +106,8 @@ export function checkDescriptor(bytes: Uint8Array, columns: readonly DeltaField[
       "not-self-contained",
     );
   }
+  const clash = findFieldClash(tree);
+  if (clash !== undefined) throw new DescriptorError(clash, "mismatch");
   return { messageName: tree.name, fields: matchMessage(tree, tree, columns, "", true) };
 }
 
