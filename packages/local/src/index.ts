@@ -7,7 +7,8 @@
 export { startLocalService, type ColumnSpec, type LocalService } from "./service/start-local-service.js";
 
 // Options
-export { DEFAULT_LOCAL_SERVICE_OPTIONS, type LocalServiceOptions } from "./service/local-service-options.js";
+export { DEFAULT_LIMITS, DEFAULT_LOCAL_SERVICE_OPTIONS, type LocalServiceOptions } from "./service/local-service-options.js";
+export type { AdmissionLimits } from "./service/admission-control.js";
 export type { ServiceFaults } from "./service/service-faults.js";
 
 // Errors

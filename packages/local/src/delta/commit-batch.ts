@@ -8,6 +8,7 @@ import { loadSnapshot } from "./load-snapshot.js";
 import type { ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
+import type { AddAction } from "./delta-actions.js";
 import { deleteDataFiles, writeDataFiles, type DataFileTarget } from "./write-data-files.js";
 
 /** How many versions a commit may lose to other writers before giving up. */
@@ -41,7 +42,7 @@ export async function commitBatch(
   encoder: ParquetEncoder,
   statsOptions: StatsOptions,
 ): Promise<CommitBatchResult> {
-  const adds = await writeDataFiles(physicalTarget(snapshot), physicalRows(snapshot, batch.rows), encoder, statsOptions);
+  const adds = await writeDataFilesInSlices(physicalTarget(snapshot), physicalRows(snapshot, batch.rows), encoder, statsOptions);
   try {
     let current = snapshot;
     for (let attempt = 1; ; attempt++) {
@@ -60,6 +61,28 @@ export async function commitBatch(
     await deleteDataFiles(snapshot.tableDir, adds);
     throw error;
   }
+}
+
+/**
+ * Rows per data file. Encoding a file is synchronous (Arrow columns, Parquet in WebAssembly, stats):
+ * a flush of millions of rows is written as several files, with an event-loop turn between them, so
+ * acks, other streams and `/health` are not held up for seconds.
+ */
+export const MAX_ROWS_PER_FILE = 500_000;
+
+async function writeDataFilesInSlices(target: DataFileTarget, rows: readonly Row[], encoder: ParquetEncoder, statsOptions: StatsOptions): Promise<AddAction[]> {
+  if (rows.length <= MAX_ROWS_PER_FILE) return writeDataFiles(target, rows, encoder, statsOptions);
+  const adds: AddAction[] = [];
+  try {
+    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_FILE) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      adds.push(...(await writeDataFiles(target, rows.slice(start, start + MAX_ROWS_PER_FILE), encoder, statsOptions)));
+    }
+  } catch (error) {
+    await deleteDataFiles(target.tableDir, adds);
+    throw error;
+  }
+  return adds;
 }
 
 // With column mapping, data files, partition values and statistics use physical names (and files

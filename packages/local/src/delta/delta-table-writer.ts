@@ -103,22 +103,25 @@ export class DeltaTableWriter {
    * file linked, log directory fsync'd). Rows are validated first: one bad row rejects the whole call
    * with a RowValidationError and nothing of it is queued.
    *
+   * With `validated`, the caller has already checked the rows (`validateRows`) and hands the array
+   * over: it is neither checked again nor copied (a batch of millions of rows would cost both).
+   *
    * @throws RowValidationError for a row that does not fit the schema.
    * @throws DeltaError (WRITER_CLOSED) after {@link DeltaTableWriter.close}.
    */
-  append(rows: readonly Row[], txn: AppendTxn): Promise<AppendResult> {
+  append(rows: readonly Row[], txn: AppendTxn, options: { validated?: boolean } = {}): Promise<AppendResult> {
     try {
       if (this.closed) throw new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`);
       if (typeof txn?.appId !== "string" || txn.appId === "" || typeof txn.version !== "bigint") {
         throw new TypeError("append needs a txn with a non-empty string appId and a bigint version");
       }
-      validateRows(this.snapshot.fields, rows);
+      if (options.validated !== true) validateRows(this.snapshot.fields, rows);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<AppendResult>((resolve, reject) => {
       const batch = this.pendingBatch();
-      batch.segments.push([...rows]);
+      batch.segments.push(options.validated === true ? (rows as Row[]) : [...rows]);
       batch.rowCount += rows.length;
       batch.bytes += estimateRowsBytes(rows);
       const previous = batch.txns.get(txn.appId);

@@ -27,9 +27,13 @@ export class InvalidRecordError extends Error {
   }
 }
 
-/** Decodes every record of a request; throws `InvalidRecordError` for the first bad one. */
-export function decodeRecords(format: RecordFormat, records: ReadonlyArray<Uint8Array | string>): Row[] {
-  return records.map((record, i) => {
+/**
+ * Decodes every record of a request (or of one chunk of it, whose first record is the request's
+ * `firstIndex`-th); throws `InvalidRecordError` for the first bad one, numbered within the request.
+ */
+export function decodeRecords(format: RecordFormat, records: ReadonlyArray<Uint8Array | string>, firstIndex = 0): Row[] {
+  return records.map((record, j) => {
+    const i = firstIndex + j;
     try {
       if (format.kind === "proto") {
         if (typeof record === "string") throw new RecordError("", "a JSON record was sent on a PROTO stream");

@@ -2,6 +2,7 @@
  * Options of `startLocalService`, their defaults, and their validation.
  */
 import { resolve as resolvePath } from "node:path";
+import type { AdmissionLimits } from "./admission-control.js";
 import type { Grants } from "../auth/grants.js";
 
 /** Inputs of `startLocalService`. Every field is optional. */
@@ -39,6 +40,13 @@ export interface LocalServiceOptions {
   closeSignalDurationMs?: number;
   /** Group commit: flush after this many rows / bytes / milliseconds (see `DeltaTableWriter`). */
   commit?: { maxRows?: number; maxBytes?: number; maxDelayMs?: number };
+  /**
+   * Memory bounds: request bytes (as sent) and records received but not yet committed, per call, per
+   * table and in total. A request waits (its call stops reading, so HTTP/2 flow control slows the
+   * client) until it fits; one that exceeds a limit on its own is refused with RESOURCE_EXHAUSTED.
+   * Defaults in `DEFAULT_LIMITS`.
+   */
+  limits?: Partial<AdmissionLimits>;
 }
 
 /** `LocalServiceOptions` with every default applied. */
@@ -55,6 +63,7 @@ export interface ResolvedLocalServiceOptions {
   streamLifetimeMs: number | undefined;
   closeSignalDurationMs: number;
   commit: { maxRows?: number; maxBytes?: number; maxDelayMs?: number };
+  limits: AdmissionLimits;
 }
 
 /** The documented defaults. */
@@ -65,6 +74,20 @@ export const DEFAULT_LOCAL_SERVICE_OPTIONS = Object.freeze({
   httpPort: 8080,
   tokenTtlSeconds: 3600,
   closeSignalDurationMs: 2000,
+});
+
+/**
+ * The default memory bounds. A record costs the service roughly 100–200 bytes from its decoding until
+ * its commit, so 3 M records in flight is about 0.5 GB: one 10 MB batch of 2.5 M tiny records at a
+ * time, or hundreds of ordinary requests. A request of more than 3 M records is refused.
+ */
+export const DEFAULT_LIMITS: Readonly<AdmissionLimits> = Object.freeze({
+  callBytes: 32 * 1024 * 1024,
+  callRecords: 3_000_000,
+  tableBytes: 64 * 1024 * 1024,
+  tableRecords: 3_000_000,
+  totalBytes: 128 * 1024 * 1024,
+  totalRecords: 3_000_000,
 });
 
 /** Applies defaults and validates, naming the option at fault in a `RangeError`. */
@@ -85,6 +108,7 @@ export function resolveLocalServiceOptions(options: LocalServiceOptions = {}): R
     streamLifetimeMs: options.streamLifetimeMs,
     closeSignalDurationMs: options.closeSignalDurationMs ?? d.closeSignalDurationMs,
     commit: { ...options.commit },
+    limits: resolveLimits(options.limits),
   };
   for (const key of ["grpcPort", "httpPort"] as const) {
     const port = resolved[key];
@@ -100,5 +124,16 @@ export function resolveLocalServiceOptions(options: LocalServiceOptions = {}): R
     throw new RangeError(`closeSignalDurationMs must be a non-negative number, got ${resolved.closeSignalDurationMs}`);
   }
   if (resolved.tls !== undefined && (!resolved.tls.cert || !resolved.tls.key)) throw new RangeError("tls needs both cert and key");
+  return resolved;
+}
+
+function resolveLimits(limits: Partial<AdmissionLimits> = {}): AdmissionLimits {
+  const resolved = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof AdmissionLimits>) {
+    const value = limits[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`limits.${key} must be a positive integer, got ${value}`);
+    resolved[key] = value;
+  }
   return resolved;
 }

@@ -13,6 +13,7 @@ import { parseTableName } from "../catalog/table-name.js";
 import { TableStore, type TableInfo } from "../catalog/table-store.js";
 import { parseColumnList, parseSqlType } from "../schema/parse-sql-type.js";
 import type { DeltaField } from "../schema/delta-type.js";
+import { AdmissionControl } from "./admission-control.js";
 import { startGrpcFront, type GrpcFront } from "./grpc-front.js";
 import { createHttpFront } from "./http-front.js";
 import type { IngestCall } from "./ingest-call.js";
@@ -71,7 +72,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const calls = new Set<IngestCall>();
 
   const grpc: GrpcFront = await startGrpcFront(
-    { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls },
+    { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls, admission: new AdmissionControl(o.limits) },
     { host: o.host, port: o.grpcPort, tls: o.tls },
   );
   const http = createHttpFront({ authority, principals, tokenTtlSeconds: o.tokenTtlSeconds, noAuth: o.noAuth, store, tls: o.tls });

@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import protobuf from "protobufjs";
+import { scanRecordBatch, type RecordSource } from "./wire-record-batch.js";
 
 const require = createRequire(import.meta.url);
 const protoPath = join(dirname(require.resolve("@zerobus-ts/sdk/package.json")), "proto", "zerobus_service.proto");
@@ -39,6 +40,8 @@ export interface StreamRequest {
     offset_id?: unknown;
     proto_encoded_batch?: { records?: Uint8Array[] };
     json_batch?: { records?: string[] };
+    /** The batch's records, left in the message's bytes (set instead of the two above by the fast path). */
+    wire_records?: RecordSource;
   };
   /** Which payload is set (the oneof's virtual field). */
   payload?: "create_stream" | "ingest_record" | "ingest_record_batch";
@@ -50,9 +53,19 @@ export type IncomingRequest =
   | { t: "too-large"; bytes: number }
   | { t: "undecodable"; bytes: number; error: string };
 
-/** The gRPC request deserializer. */
+/**
+ * The gRPC request deserializer. Batches take a fast path that leaves their records in the message's
+ * bytes (see `wire-record-batch.ts`); everything else is decoded by protobufjs.
+ */
 export function deserializeRequest(buffer: Buffer): IncomingRequest {
   if (buffer.length > MAX_MESSAGE_BYTES) return { t: "too-large", bytes: buffer.length };
+  const batch = scanRecordBatch(buffer);
+  if (batch !== undefined) {
+    const body: NonNullable<StreamRequest["ingest_record_batch"]> = {};
+    if (batch.offsetId !== undefined) body.offset_id = batch.offsetId.toString();
+    if (batch.records !== undefined) body.wire_records = batch.records;
+    return { t: "request", request: { payload: "ingest_record_batch", ingest_record_batch: body }, bytes: buffer.length };
+  }
   try {
     const message = RequestType.decode(buffer);
     return { t: "request", request: message as unknown as StreamRequest, bytes: buffer.length };

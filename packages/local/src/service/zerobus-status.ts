@@ -38,6 +38,11 @@ export const ERROR_CODES = Object.freeze({
    * as INVALID_ARGUMENT so that SDKs do not retry: the table has to be repaired.
    */
   TABLE_UNREADABLE: 4090,
+  /**
+   * A request larger on its own than an in-flight limit (`limits` of `startLocalService`): sent as
+   * RESOURCE_EXHAUSTED.
+   */
+  RESOURCE_EXHAUSTED: 4290,
   /** The table could not be written. */
   INTERNAL: 5000,
   /** The service is shutting down, or a test injected a failure. */
