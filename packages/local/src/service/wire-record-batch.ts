@@ -5,17 +5,19 @@
  * to find the offset and count the records; the records are cut from the message a chunk at a time,
  * as they are decoded.
  */
+import type { WireRecord } from "../records/decode-records.js";
+import { jsonRecordText } from "../records/utf8-text.js";
 
 /** The records of a request, handed out a chunk at a time. */
 export interface RecordSource {
   /** How many records the request carries. */
   readonly count: number;
   /** The records in order, at most `size` per chunk. */
-  chunks(size: number): Iterable<Array<Uint8Array | string>>;
+  chunks(size: number): Iterable<WireRecord[]>;
 }
 
 /** A RecordSource over records already decoded (single-record requests, the protobufjs fallback). */
-export function recordArraySource(records: ReadonlyArray<Uint8Array | string>): RecordSource {
+export function recordArraySource(records: ReadonlyArray<WireRecord>): RecordSource {
   return {
     count: records.length,
     *chunks(size: number) {
@@ -34,15 +36,16 @@ export class WireRecordList implements RecordSource {
     readonly kind: "proto" | "json",
   ) {}
 
-  *chunks(size: number): Iterable<Array<Uint8Array | string>> {
+  *chunks(size: number): Iterable<WireRecord[]> {
     let pos = this.start;
     while (pos < this.end) {
-      const chunk: Array<Uint8Array | string> = [];
+      const chunk: WireRecord[] = [];
       while (pos < this.end && chunk.length < size) {
         pos++; // the tag, checked when the list was made
         const [length, next] = readVarint32(this.buffer, pos);
         pos = next + length;
-        chunk.push(this.kind === "proto" ? this.buffer.subarray(next, pos) : this.buffer.toString("utf8", next, pos));
+        // JSON text is decoded strictly: invalid UTF-8 must be refused, not stored as U+FFFD.
+        chunk.push(this.kind === "proto" ? this.buffer.subarray(next, pos) : jsonRecordText(this.buffer, next, pos));
       }
       yield chunk;
     }

@@ -7,6 +7,8 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import protobuf from "protobufjs";
+import type { InvalidUtf8Text } from "../records/utf8-text.js";
+import { recheckJsonRecords } from "./wire-json-bytes.js";
 import { scanRecordBatch, type RecordSource } from "./wire-record-batch.js";
 
 const require = createRequire(import.meta.url);
@@ -35,11 +37,11 @@ export const GRPC_RECEIVE_LIMIT_BYTES = 64 * 1024 * 1024;
  */
 export interface StreamRequest {
   create_stream?: { table_name?: string; descriptor_proto?: Uint8Array; record_type?: number };
-  ingest_record?: { offset_id?: unknown; proto_encoded_record?: Uint8Array; json_record?: string };
+  ingest_record?: { offset_id?: unknown; proto_encoded_record?: Uint8Array; json_record?: string | InvalidUtf8Text };
   ingest_record_batch?: {
     offset_id?: unknown;
     proto_encoded_batch?: { records?: Uint8Array[] };
-    json_batch?: { records?: string[] };
+    json_batch?: { records?: Array<string | InvalidUtf8Text> };
     /** The batch's records, left in the message's bytes (set instead of the two above by the fast path). */
     wire_records?: RecordSource;
   };
@@ -67,8 +69,13 @@ export function deserializeRequest(buffer: Buffer): IncomingRequest {
     return { t: "request", request: { payload: "ingest_record_batch", ingest_record_batch: body }, bytes: buffer.length };
   }
   try {
-    const message = RequestType.decode(buffer);
-    return { t: "request", request: message as unknown as StreamRequest, bytes: buffer.length };
+    // Unknown fields are kept: a closed-enum value protobufjs does not know (record_type 7) lands there,
+    // and create_stream must still see it (stream-handshake.ts).
+    const reader = protobuf.Reader.create(buffer);
+    reader.discardUnknown = false;
+    const request = RequestType.decode(reader) as unknown as StreamRequest;
+    recheckJsonRecords(request, buffer);
+    return { t: "request", request, bytes: buffer.length };
   } catch (err) {
     return { t: "undecodable", bytes: buffer.length, error: (err as Error).message };
   }
