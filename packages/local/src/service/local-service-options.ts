@@ -32,6 +32,17 @@ export interface LocalServiceOptions {
    * Tokens carry at most what their principal holds; REST calls need the privileges the README lists.
    */
   grants?: Record<string, Grants>;
+  /**
+   * End a call that sends no request (no `create_stream`) within this many milliseconds of its start,
+   * with DEADLINE_EXCEEDED (Error Code 4008). Default 30,000.
+   */
+  createStreamTimeoutMs?: number;
+  /**
+   * Calls one principal (client id) may hold open at once; one more is refused with RESOURCE_EXHAUSTED
+   * (Error Code 4290), which the SDKs retry with backoff. With `noAuth` every caller counts as one
+   * principal. Default 1,000.
+   */
+  maxCallsPerPrincipal?: number;
   /** Lifetime of issued tokens, in seconds. Default 3600. */
   tokenTtlSeconds?: number;
   /** Announce a close (CloseStreamSignal, then UNAVAILABLE 6002) this long after each stream opens. Default: never. */
@@ -59,6 +70,8 @@ export interface ResolvedLocalServiceOptions {
   noAuth: boolean;
   principals: Record<string, string> | undefined;
   grants: Record<string, Grants> | undefined;
+  createStreamTimeoutMs: number;
+  maxCallsPerPrincipal: number;
   tokenTtlSeconds: number;
   streamLifetimeMs: number | undefined;
   closeSignalDurationMs: number;
@@ -74,6 +87,8 @@ export const DEFAULT_LOCAL_SERVICE_OPTIONS = Object.freeze({
   httpPort: 8080,
   tokenTtlSeconds: 3600,
   closeSignalDurationMs: 2000,
+  createStreamTimeoutMs: 30_000,
+  maxCallsPerPrincipal: 1000,
 });
 
 /**
@@ -104,6 +119,8 @@ export function resolveLocalServiceOptions(options: LocalServiceOptions = {}): R
     noAuth: options.noAuth ?? false,
     principals: options.principals,
     grants: options.grants,
+    createStreamTimeoutMs: options.createStreamTimeoutMs ?? d.createStreamTimeoutMs,
+    maxCallsPerPrincipal: options.maxCallsPerPrincipal ?? d.maxCallsPerPrincipal,
     tokenTtlSeconds: options.tokenTtlSeconds ?? d.tokenTtlSeconds,
     streamLifetimeMs: options.streamLifetimeMs,
     closeSignalDurationMs: options.closeSignalDurationMs ?? d.closeSignalDurationMs,
@@ -119,6 +136,12 @@ export function resolveLocalServiceOptions(options: LocalServiceOptions = {}): R
   }
   if (resolved.streamLifetimeMs !== undefined && (!Number.isFinite(resolved.streamLifetimeMs) || resolved.streamLifetimeMs <= 0)) {
     throw new RangeError(`streamLifetimeMs must be a positive number, got ${resolved.streamLifetimeMs}`);
+  }
+  if (!Number.isFinite(resolved.createStreamTimeoutMs) || resolved.createStreamTimeoutMs <= 0) {
+    throw new RangeError(`createStreamTimeoutMs must be a positive number, got ${resolved.createStreamTimeoutMs}`);
+  }
+  if (!Number.isSafeInteger(resolved.maxCallsPerPrincipal) || resolved.maxCallsPerPrincipal <= 0) {
+    throw new RangeError(`maxCallsPerPrincipal must be a positive integer, got ${resolved.maxCallsPerPrincipal}`);
   }
   if (!Number.isFinite(resolved.closeSignalDurationMs) || resolved.closeSignalDurationMs < 0) {
     throw new RangeError(`closeSignalDurationMs must be a non-negative number, got ${resolved.closeSignalDurationMs}`);

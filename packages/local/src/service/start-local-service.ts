@@ -74,6 +74,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const grpc: GrpcFront = await startGrpcFront(
     { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls, admission: new AdmissionControl(o.limits) },
     { host: o.host, port: o.grpcPort, tls: o.tls },
+    { createStreamTimeoutMs: o.createStreamTimeoutMs, maxCallsPerPrincipal: o.maxCallsPerPrincipal },
   );
   const http = createHttpFront({ authority, principals, tokenTtlSeconds: o.tokenTtlSeconds, noAuth: o.noAuth, store, tls: o.tls });
   let httpPort: number;

@@ -19,6 +19,8 @@ export const ERROR_CODES = Object.freeze({
   NOT_SELF_CONTAINED: 4033,
   /** A descriptor that does not match the table's columns, or is not a DescriptorProto. */
   SCHEMA_MISMATCH: 4034,
+  /** No create_stream arrived within the service's createStreamTimeoutMs of the call's start. */
+  CREATE_STREAM_TIMEOUT: 4008,
   /** The table does not exist. */
   TABLE_NOT_FOUND: 4040,
   /** A record that cannot be decoded or does not fit the table. */
