@@ -16,6 +16,7 @@ import type { DeltaField } from "../schema/delta-type.js";
 import { AdmissionControl } from "./admission-control.js";
 import { startGrpcFront, type GrpcFront } from "./grpc-front.js";
 import { createHttpFront } from "./http-front.js";
+import { releaseDataDir, removeLeftoverFiles } from "./leftover-files.js";
 import type { IngestCall } from "./ingest-call.js";
 import { resolveLocalServiceOptions, type LocalServiceOptions } from "./local-service-options.js";
 import { FaultState, type ServiceFaults } from "./service-faults.js";
@@ -66,6 +67,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   await mkdir(o.dataDir, { recursive: true });
   const authority = createTokenAuthority();
   const principals = createPrincipalSet(o.principals, o.grants);
+  // Before anything is served: files an earlier, killed run left half-written (leftover-files.ts).
+  await removeLeftoverFiles(o.dataDir, Date.now());
   const store = new TableStore(o.dataDir);
   const writers = new TableWriters(o.commit);
   const faults = new FaultState();
@@ -75,13 +78,17 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls, admission: new AdmissionControl(o.limits) },
     { host: o.host, port: o.grpcPort, tls: o.tls },
     { createStreamTimeoutMs: o.createStreamTimeoutMs, maxCallsPerPrincipal: o.maxCallsPerPrincipal },
-  );
+  ).catch(async (err: unknown) => {
+    await releaseDataDir(o.dataDir);
+    throw err;
+  });
   const http = createHttpFront({ authority, principals, tokenTtlSeconds: o.tokenTtlSeconds, noAuth: o.noAuth, store, tls: o.tls });
   let httpPort: number;
   try {
     httpPort = await listen(http, o.host, o.httpPort);
   } catch (err) {
     await grpc.close();
+    await releaseDataDir(o.dataDir);
     throw err;
   }
 
@@ -124,6 +131,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
           http.closeAllConnections();
         });
         await writers.closeAll();
+        await releaseDataDir(o.dataDir);
       })();
       return closing;
     },
