@@ -4,6 +4,7 @@
  * append themselves here.
  */
 import { bigBatchCases } from "./big-batches.js";
+import { scopingAndValueCases } from "./scoping-and-values.js";
 
 /** What a case reports: one row of the final table. */
 export interface TortureOutcome {
@@ -28,4 +29,4 @@ export interface TortureCase {
 }
 
 /** Every case, in the order they run. */
-export const TORTURE_CASES: TortureCase[] = [...bigBatchCases()];
+export const TORTURE_CASES: TortureCase[] = [...bigBatchCases(), ...scopingAndValueCases()];
