@@ -34,6 +34,15 @@ Options:
                           development principal, 'zerobus-local-dev' with a random secret
   --grants FILE           Unity Catalog privileges per principal (JSON, below). Default: every
                           principal holds every privilege on every catalog
+  --max-inflight-records N, --max-inflight-mb N
+                          memory bounds: records / MB of requests received and not yet
+                          committed, in total (default 6000000 / 128); a request waits (its
+                          call stops reading) until it fits
+  --max-table-inflight-records N, --max-table-inflight-mb N
+                          the same per table                      (default 6000000 / 64)
+  --max-call-inflight-records N, --max-call-inflight-mb N
+                          the same per call; a request over one of these alone is refused
+                          with RESOURCE_EXHAUSTED                 (default 3000000 / 32)
   -h, --help              show this help
 
 Durations: 250ms, 30s, 15m, 2h, or a number of milliseconds.
@@ -58,6 +67,12 @@ const OPTIONS = {
   port: { type: "string" },
   tables: { type: "string" },
   "stream-lifetime": { type: "string" },
+  "max-inflight-records": { type: "string" },
+  "max-inflight-mb": { type: "string" },
+  "max-table-inflight-records": { type: "string" },
+  "max-table-inflight-mb": { type: "string" },
+  "max-call-inflight-records": { type: "string" },
+  "max-call-inflight-mb": { type: "string" },
   "token-ttl": { type: "string" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
@@ -118,9 +133,24 @@ function serviceOptions(values: Values): LocalServiceOptions {
   if (values["no-auth"]) options.noAuth = true;
   if (values.principal !== undefined) options.principals = principals(values.principal);
   if (values.grants !== undefined) options.grants = readGrantsFile(values.grants);
+  options.limits = inflightLimits(values);
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
   if (values["tls-cert"] !== undefined) options.tls = { cert: readInput(values["tls-cert"], "tls-cert"), key: readInput(values["tls-key"]!, "tls-key") };
   return options;
+}
+
+// Only the flags given: the service fills in the rest of the limits.
+function inflightLimits(values: Values): NonNullable<LocalServiceOptions["limits"]> {
+  const limits: NonNullable<LocalServiceOptions["limits"]> = {};
+  const MB = 1024 * 1024;
+  const scopes = [["", "total"], ["table-", "table"], ["call-", "call"]] as const;
+  for (const [flag, key] of scopes) {
+    const records = values[`max-${flag}inflight-records`];
+    const mb = values[`max-${flag}inflight-mb`];
+    if (records !== undefined) limits[`${key}Records`] = parseIntegerFlag(records, `max-${flag}inflight-records`, 1);
+    if (mb !== undefined) limits[`${key}Bytes`] = parseIntegerFlag(mb, `max-${flag}inflight-mb`, 1) * MB;
+  }
+  return limits;
 }
 
 function port(text: string, flag: string): number {

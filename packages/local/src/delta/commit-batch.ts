@@ -8,6 +8,7 @@ import { loadSnapshot } from "./load-snapshot.js";
 import type { ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
+import { rowSlices, type RowSegment } from "./column-chunk.js";
 import type { AddAction } from "./delta-actions.js";
 import { deleteDataFiles, writeDataFiles, type DataFileTarget } from "./write-data-files.js";
 
@@ -16,7 +17,9 @@ export const MAX_COMMIT_ATTEMPTS = 100;
 
 /** One group of appends to commit together. */
 export interface CommitBatchInput {
-  rows: readonly Row[];
+  /** The rows, in order: arrays of rows and chunks of columns. */
+  segments: readonly RowSegment[];
+  rowCount: number;
   /** Highest version per appId among the batch's appends. */
   txns: ReadonlyMap<string, bigint>;
 }
@@ -42,13 +45,13 @@ export async function commitBatch(
   encoder: ParquetEncoder,
   statsOptions: StatsOptions,
 ): Promise<CommitBatchResult> {
-  const adds = await writeDataFilesInSlices(physicalTarget(snapshot), physicalRows(snapshot, batch.rows), encoder, statsOptions);
+  const adds = await writeDataFilesInSlices(snapshot, batch.segments, encoder, statsOptions);
   try {
     let current = snapshot;
     for (let attempt = 1; ; attempt++) {
       const version = current.version + 1;
       // Rebuilt per attempt: row IDs and in-commit timestamps depend on the state committed before.
-      const commit = appendCommit(current, version, batch.txns, adds, batch.rows.length);
+      const commit = appendCommit(current, version, batch.txns, adds, batch.rowCount);
       try {
         await commitVersion(current.tableDir, version, commit.actions);
         return { version, snapshot: appliedSnapshot(current, version, batch, commit) };
@@ -68,15 +71,17 @@ export async function commitBatch(
  * a flush of millions of rows is written as several files, with an event-loop turn between them, so
  * acks, other streams and `/health` are not held up for seconds.
  */
-export const MAX_ROWS_PER_FILE = 500_000;
+export const MAX_ROWS_PER_FILE = 131_072;
 
-async function writeDataFilesInSlices(target: DataFileTarget, rows: readonly Row[], encoder: ParquetEncoder, statsOptions: StatsOptions): Promise<AddAction[]> {
-  if (rows.length <= MAX_ROWS_PER_FILE) return writeDataFiles(target, rows, encoder, statsOptions);
+async function writeDataFilesInSlices(snapshot: Snapshot, segments: readonly RowSegment[], encoder: ParquetEncoder, statsOptions: StatsOptions): Promise<AddAction[]> {
+  const target = physicalTarget(snapshot);
   const adds: AddAction[] = [];
   try {
-    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_FILE) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-      adds.push(...(await writeDataFiles(target, rows.slice(start, start + MAX_ROWS_PER_FILE), encoder, statsOptions)));
+    let first = true;
+    for (const rows of rowSlices(segments, MAX_ROWS_PER_FILE)) {
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      first = false;
+      adds.push(...(await writeDataFiles(target, physicalRows(snapshot, rows), encoder, statsOptions)));
     }
   } catch (error) {
     await deleteDataFiles(target.tableDir, adds);

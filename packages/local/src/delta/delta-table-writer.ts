@@ -1,4 +1,5 @@
 import type { DeltaField, Row } from "../schema/delta-type.js";
+import type { ColumnChunk, RowSegment } from "./column-chunk.js";
 import { commitBatch } from "./commit-batch.js";
 import type { StatsOptions } from "./compute-stats.js";
 import { DeltaError } from "./delta-error.js";
@@ -36,7 +37,7 @@ interface Waiter {
 
 // Appends queued for the next flush (group commit).
 interface PendingBatch {
-  segments: Row[][];
+  segments: RowSegment[];
   rowCount: number;
   bytes: number;
   txns: Map<string, bigint>;
@@ -119,11 +120,32 @@ export class DeltaTableWriter {
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.queue(options.validated === true ? [rows] : [[...rows]], rows.length, estimateRowsBytes(rows), txn);
+  }
+
+  /**
+   * Like {@link DeltaTableWriter.append} for rows already validated against the table's columns and
+   * stored column by column (`toColumnChunk`): how the service queues big batches.
+   *
+   * @throws DeltaError (WRITER_CLOSED) after {@link DeltaTableWriter.close}.
+   */
+  appendColumns(chunks: readonly ColumnChunk[], txn: AppendTxn): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`));
+    let rowCount = 0;
+    let bytes = 0;
+    for (const chunk of chunks) {
+      rowCount += chunk.length;
+      bytes += chunk.bytes;
+    }
+    return this.queue(chunks, rowCount, bytes, txn);
+  }
+
+  private queue(segments: readonly RowSegment[], rowCount: number, bytes: number, txn: AppendTxn): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       const batch = this.pendingBatch();
-      batch.segments.push(options.validated === true ? (rows as Row[]) : [...rows]);
-      batch.rowCount += rows.length;
-      batch.bytes += estimateRowsBytes(rows);
+      for (const segment of segments) batch.segments.push(segment);
+      batch.rowCount += rowCount;
+      batch.bytes += bytes;
       const previous = batch.txns.get(txn.appId);
       if (previous === undefined || txn.version > previous) batch.txns.set(txn.appId, txn.version);
       batch.waiters.push({ resolve, reject });
@@ -168,8 +190,7 @@ export class DeltaTableWriter {
   private async flush(batch: PendingBatch): Promise<void> {
     let version: number;
     try {
-      const rows = batch.segments.length === 1 ? batch.segments[0]! : batch.segments.flat();
-      const result = await commitBatch(this.snapshot, { rows, txns: batch.txns }, this.encoder, this.statsOptions());
+      const result = await commitBatch(this.snapshot, { segments: batch.segments, rowCount: batch.rowCount, txns: batch.txns }, this.encoder, this.statsOptions());
       this.snapshot = result.snapshot;
       version = result.version;
     } catch (error) {

@@ -8,6 +8,7 @@ import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { TokenAuthority } from "../auth/token-authority.js";
 import type { TableName } from "../catalog/table-name.js";
 import type { TableStore } from "../catalog/table-store.js";
+import { ColumnChunkBuilder, type ColumnChunk } from "../delta/column-chunk.js";
 import { DeltaError, RowValidationError, validateRows, type DeltaTableWriter } from "../delta/index.js";
 import { decodeRecords, InvalidRecordError } from "../records/decode-records.js";
 import type { Row } from "../schema/delta-type.js";
@@ -42,7 +43,9 @@ export interface IngestContext {
  * Records decoded per step; the event loop gets a turn between steps, so `/health`, acks and other
  * calls are served while a batch of millions of records is decoded.
  */
-const DECODE_CHUNK_RECORDS = 32_768;
+const DECODE_CHUNK_RECORDS = 8_192;
+/** Rows per column chunk of a big request (one Parquet file's worth; see `MAX_ROWS_PER_FILE`). */
+const COLUMN_CHUNK_ROWS = 131_072;
 /** Requests a call queues before it stops reading (one being handled, one waiting). */
 const MAX_QUEUED_REQUESTS = 1;
 
@@ -55,6 +58,9 @@ interface OpenStream extends StreamSetup {
   acks: AckSequencer;
   closing: boolean;
 }
+
+/** A request's records, checked: as rows, or column by column for a request of many chunks. */
+type Decoded = { t: "rows"; rows: Row[] } | { t: "columns"; chunks: ColumnChunk[] };
 
 type CallState = { t: "awaiting-create"; headerTable: TableName | undefined } | { t: "open"; stream: OpenStream } | { t: "ended" };
 
@@ -201,16 +207,20 @@ export class IngestCall {
     const records = recordsOf(request);
     if (records === undefined) throw refuse(GrpcStatus.INVALID_ARGUMENT, `${request.payload ?? "request"} at offset ${offset} carries no records`, ERROR_CODES.INVALID_REQUEST);
     const release = await this.admit(stream, offset, { bytes, records: records.count });
-    let rows: Row[];
+    let decoded: Decoded;
     try {
-      rows = await this.decode(stream, request, records, offset);
+      decoded = await this.decode(stream, request, records, offset);
     } catch (err) {
       release();
       throw err;
     }
     if (this.state.t === "ended") return release();
     stream.nextOffset += 1n;
-    const durable = rows.length === 0 ? Promise.resolve() : stream.writer.append(rows, { appId: stream.streamId, version: offset }, { validated: true });
+    const txn = { appId: stream.streamId, version: offset };
+    const durable =
+      records.count === 0 ? Promise.resolve() :
+      decoded.t === "columns" ? stream.writer.appendColumns(decoded.chunks, txn) :
+      stream.writer.append(decoded.rows, txn, { validated: true });
     // The budget comes back once the rows are committed (or the commit failed): until then they are in memory.
     durable.then(release, release);
     const acked = stream.acks.track(offset, durable);
@@ -236,19 +246,39 @@ export class IngestCall {
     return release;
   }
 
-  // Decodes and checks the records a chunk at a time, yielding between chunks; all or nothing.
-  private async decode(stream: OpenStream, request: StreamRequest, records: RecordSource, offset: bigint): Promise<Row[]> {
+  /**
+   * Decodes and checks the records a chunk at a time, yielding between chunks; all or nothing. A
+   * request of more than one chunk is kept column by column (see `column-chunk.ts`), so its rows do
+   * not live on as millions of objects until their commit.
+   */
+  private async decode(stream: OpenStream, request: StreamRequest, records: RecordSource, offset: bigint): Promise<Decoded> {
     const where = (i: number) => (request.payload === "ingest_record" ? `Record at offset ${offset}` : `Record ${i} of the batch at offset ${offset}`);
-    const rows: Row[] = [];
     try {
-      for (const chunk of records.chunks(DECODE_CHUNK_RECORDS)) {
-        if (rows.length > 0) await yieldTurn();
-        if (this.state.t === "ended") return [];
-        const decoded = decodeRecords(stream.format, chunk, rows.length);
-        validateChunk(stream, decoded, rows.length);
-        for (const row of decoded) rows.push(row);
+      if (records.count <= DECODE_CHUNK_RECORDS) {
+        const rows = decodeRecords(stream.format, [...records.chunks(DECODE_CHUNK_RECORDS)].flat());
+        validateRows(stream.table.fields, rows);
+        return { t: "rows", rows };
       }
-      return rows;
+      const chunks: ColumnChunk[] = [];
+      let builder: ColumnChunkBuilder | undefined;
+      let decodedCount = 0;
+      for (const chunk of records.chunks(DECODE_CHUNK_RECORDS)) {
+        if (decodedCount > 0) await yieldTurn();
+        if (this.state.t === "ended") return { t: "columns", chunks: [] };
+        const decoded = decodeRecords(stream.format, chunk, decodedCount);
+        validateChunk(stream, decoded, decodedCount);
+        for (let taken = 0; taken < decoded.length; ) {
+          builder ??= new ColumnChunkBuilder(stream.table.fields, Math.min(COLUMN_CHUNK_ROWS, records.count - decodedCount - taken));
+          taken += builder.add(decoded, taken);
+          if (builder.full) {
+            chunks.push(builder.build());
+            builder = undefined;
+          }
+        }
+        decodedCount += decoded.length;
+      }
+      if (builder !== undefined) chunks.push(builder.build());
+      return { t: "columns", chunks };
     } catch (err) {
       if (err instanceof InvalidRecordError) throw refuse(GrpcStatus.INVALID_ARGUMENT, `${where(err.recordIndex)} is invalid: ${err.reason}`, ERROR_CODES.INVALID_RECORD);
       if (err instanceof DeltaError && err.code === "ROW_INVALID") throw refuse(GrpcStatus.INVALID_ARGUMENT, `Invalid record at offset ${offset}: ${err.message}`, ERROR_CODES.INVALID_RECORD);

@@ -92,17 +92,18 @@ export const DEFAULT_LOCAL_SERVICE_OPTIONS = Object.freeze({
 });
 
 /**
- * The default memory bounds. A record costs the service roughly 100–200 bytes from its decoding until
- * its commit, so 3 M records in flight is about 0.5 GB: one 10 MB batch of 2.5 M tiny records at a
- * time, or hundreds of ordinary requests. A request of more than 3 M records is refused.
+ * The default memory bounds. A big request's records cost the service roughly 50–100 bytes each from
+ * their decoding until their commit, so 6 M records in flight is a few hundred MB: two 10 MB batches
+ * of 2.5 M tiny records at a time, or hundreds of ordinary requests. A request of more than 3 M
+ * records is refused.
  */
 export const DEFAULT_LIMITS: Readonly<AdmissionLimits> = Object.freeze({
   callBytes: 32 * 1024 * 1024,
   callRecords: 3_000_000,
   tableBytes: 64 * 1024 * 1024,
-  tableRecords: 3_000_000,
+  tableRecords: 6_000_000,
   totalBytes: 128 * 1024 * 1024,
-  totalRecords: 3_000_000,
+  totalRecords: 6_000_000,
 });
 
 /** Applies defaults and validates, naming the option at fault in a `RangeError`. */

@@ -42,7 +42,9 @@ export class WireRecordList implements RecordSource {
       const chunk: WireRecord[] = [];
       while (pos < this.end && chunk.length < size) {
         pos++; // the tag, checked when the list was made
-        const [length, next] = readVarint32(this.buffer, pos);
+        let next = pos + 1;
+        let length = this.buffer[pos] as number;
+        if (length >= 0x80) [length, next] = readVarint32(this.buffer, pos);
         pos = next + length;
         // JSON text is decoded strictly: invalid UTF-8 must be refused, not stored as U+FFFD.
         chunk.push(this.kind === "proto" ? this.buffer.subarray(next, pos) : jsonRecordText(this.buffer, next, pos));
@@ -104,8 +106,13 @@ function scanRecords(buffer: Buffer, start: number, end: number, kind: "proto" |
   let pos = start;
   while (pos < end) {
     if (buffer[pos] !== ((1 << 3) | WIRE_LENGTH)) return undefined;
-    const [length, next] = readVarint32(buffer, pos + 1);
-    pos = next + length;
+    // Most records are under 128 bytes: their length is one byte, read without the general varint path.
+    const first = buffer[pos + 1];
+    if (first !== undefined && first < 0x80) pos += 2 + first;
+    else {
+      const [length, next] = readVarint32(buffer, pos + 1);
+      pos = next + length;
+    }
     count++;
   }
   return pos === end ? new WireRecordList(buffer, start, end, count, kind) : undefined;

@@ -34,12 +34,40 @@ export function encodeTinyBatchRequest(records: number, offset = 0): Buffer {
   return Buffer.concat([head, batch, body]);
 }
 
-/** `EphemeralStreamRequest{create_stream}` for a PROTO stream whose descriptor has one int32 field `id`. */
-export function encodeCreateStream(table: string): Buffer {
-  const field = protobuf.Writer.create().uint32(0x0a).string("id").uint32(0x18).int32(1).uint32(0x20).int32(1).uint32(0x28).int32(5).finish();
-  const descriptor = protobuf.Writer.create().uint32(0x0a).string("TinyRecord").uint32(0x12).bytes(field).finish();
+/** A serialized optional `FieldDescriptorProto` (type 3 = int64, 5 = int32). */
+export function fieldDescriptor(name: string, number: number, type: number): Uint8Array {
+  return protobuf.Writer.create().uint32(0x0a).string(name).uint32(0x18).int32(number).uint32(0x20).int32(1).uint32(0x28).int32(type).finish();
+}
+
+/**
+ * `EphemeralStreamRequest{create_stream}` for a PROTO stream; the default descriptor has one int32
+ * field `id`.
+ */
+export function encodeCreateStream(table: string, descriptor: Uint8Array = tinyDescriptor()): Buffer {
   const create = protobuf.Writer.create().uint32(0x0a).string(table).uint32(0x1a).bytes(descriptor).uint32(0x20).int32(1).finish();
   return Buffer.from(protobuf.Writer.create().uint32(0x0a).bytes(create).finish());
+}
+
+function tinyDescriptor(): Uint8Array {
+  return protobuf.Writer.create().uint32(0x0a).string("TinyRecord").uint32(0x12).bytes(fieldDescriptor("id", 1, 5)).finish();
+}
+
+/** Opens one raw call with `create` (see {@link encodeCreateStream}) and resolves with its status. */
+export function rawCreateStreamStatus(grpcTarget: string, headers: Record<string, string>, create: Buffer): Promise<{ code: number; details: string }> {
+  const client = new Client(grpcTarget, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+  const identity = (b: Buffer) => b;
+  const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(PATH, identity, identity, metadata);
+  return new Promise((resolve) => {
+    call.on("data", () => call.end());
+    call.on("error", () => {});
+    call.on("status", (status) => {
+      client.close();
+      resolve({ code: status.code, details: status.details });
+    });
+    call.write(create);
+  });
 }
 
 /** How one call ended. */
