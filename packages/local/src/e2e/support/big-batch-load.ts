@@ -70,6 +70,37 @@ export function rawCreateStreamStatus(grpcTarget: string, headers: Record<string
   });
 }
 
+/**
+ * Opens one raw call, sends `create` and then `requests` (each written once the stream was created),
+ * half-closes, and resolves with the status and the highest acknowledged offset (-1 for none).
+ */
+export function rawIngestCall(grpcTarget: string, headers: Record<string, string>, create: Buffer, requests: readonly Buffer[]): Promise<{ code: number; details: string; ackedUpTo: bigint }> {
+  const client = new Client(grpcTarget, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1, "grpc.max_send_message_length": -1 });
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+  const identity = (b: Buffer) => b;
+  const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(PATH, identity, identity, metadata);
+  let ackedUpTo = -1n;
+  return new Promise((resolve) => {
+    call.on("data", (response: Buffer) => {
+      if (response[0] === 0x0a) {
+        for (const request of requests) call.write(request);
+        call.end();
+      } else if (response[0] === 0x12) {
+        const ack = protobuf.Reader.create(response.subarray(2));
+        ack.uint32(); // tag of durability_ack_up_to_offset
+        ackedUpTo = BigInt(ack.int64().toString());
+      }
+    });
+    call.on("error", () => {});
+    call.on("status", (status) => {
+      client.close();
+      resolve({ code: status.code, details: status.details, ackedUpTo });
+    });
+    call.write(create);
+  });
+}
+
 /** How one call ended. */
 export interface BigBatchCallOutcome {
   /** gRPC status code (0 = OK). */
