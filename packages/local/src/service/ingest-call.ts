@@ -44,6 +44,11 @@ export interface IngestContext {
  * calls are served while a batch of millions of records is decoded.
  */
 const DECODE_CHUNK_RECORDS = 8_192;
+/**
+ * Requests of up to this many records (an SDK's coalesced requests hold about 15,000 small records)
+ * are decoded in one step and queued as rows: converting them to columns would cost more than it saves.
+ */
+const ROWS_PATH_MAX_RECORDS = 32_768;
 /** Rows per column chunk of a big request (one Parquet file's worth; see `MAX_ROWS_PER_FILE`). */
 const COLUMN_CHUNK_ROWS = 131_072;
 /** Requests a call queues before it stops reading (one being handled, one waiting). */
@@ -247,15 +252,15 @@ export class IngestCall {
   }
 
   /**
-   * Decodes and checks the records a chunk at a time, yielding between chunks; all or nothing. A
-   * request of more than one chunk is kept column by column (see `column-chunk.ts`), so its rows do
+   * Decodes and checks the records a chunk at a time, yielding between chunks; all or nothing. A big
+   * request is kept column by column (see `column-chunk.ts`), so its rows do
    * not live on as millions of objects until their commit.
    */
   private async decode(stream: OpenStream, request: StreamRequest, records: RecordSource, offset: bigint): Promise<Decoded> {
     const where = (i: number) => (request.payload === "ingest_record" ? `Record at offset ${offset}` : `Record ${i} of the batch at offset ${offset}`);
     try {
-      if (records.count <= DECODE_CHUNK_RECORDS) {
-        const rows = decodeRecords(stream.format, [...records.chunks(DECODE_CHUNK_RECORDS)].flat());
+      if (records.count <= ROWS_PATH_MAX_RECORDS) {
+        const rows = decodeRecords(stream.format, [...records.chunks(ROWS_PATH_MAX_RECORDS)].flat());
         validateRows(stream.table.fields, rows);
         return { t: "rows", rows };
       }
