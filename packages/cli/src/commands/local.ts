@@ -34,6 +34,9 @@ Options:
                           development principal, 'zerobus-local-dev' with a random secret
   --grants FILE           Unity Catalog privileges per principal (JSON, below). Default: every
                           principal holds every privilege on every catalog
+  --create-timeout D      end a call that sends no create_stream within D   (default 30s)
+  --max-calls-per-principal N
+                          calls one client id may hold open at once         (default 1000)
   --max-inflight-records N, --max-inflight-mb N
                           memory bounds: records / MB of requests received and not yet
                           committed, in total (default 6000000 / 128); a request waits (its
@@ -79,6 +82,8 @@ const OPTIONS = {
   "no-auth": { type: "boolean" },
   principal: { type: "string", multiple: true },
   grants: { type: "string" },
+  "create-timeout": { type: "string" },
+  "max-calls-per-principal": { type: "string" },
 } as const;
 
 /** Runs `zerobus local`. Resolves (with 0) only after a signal and a graceful close. */
@@ -133,6 +138,8 @@ function serviceOptions(values: Values): LocalServiceOptions {
   if (values["no-auth"]) options.noAuth = true;
   if (values.principal !== undefined) options.principals = principals(values.principal);
   if (values.grants !== undefined) options.grants = readGrantsFile(values.grants);
+  if (values["create-timeout"] !== undefined) options.createStreamTimeoutMs = parseDurationMs(values["create-timeout"], "create-timeout");
+  if (values["max-calls-per-principal"] !== undefined) options.maxCallsPerPrincipal = parseIntegerFlag(values["max-calls-per-principal"], "max-calls-per-principal", 1);
   options.limits = inflightLimits(values);
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
   if (values["tls-cert"] !== undefined) options.tls = { cert: readInput(values["tls-cert"], "tls-cert"), key: readInput(values["tls-key"]!, "tls-key") };
