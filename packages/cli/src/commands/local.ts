@@ -3,7 +3,7 @@
  * it gracefully (streams ended, pending commits flushed).
  */
 import { readFileSync } from "node:fs";
-import { startLocalService, type LocalService, type LocalServiceOptions } from "@zerobus-ts/local";
+import { GrantsError, startLocalService, type LocalService, type LocalServiceOptions } from "@zerobus-ts/local";
 import { CliError, EXIT_CODES, errorText, UsageError } from "../cli-error.js";
 import { HELP_OPTION, parseCommandLine, parseIntegerFlag } from "../command-line.js";
 import type { CommandContext } from "../command-context.js";
@@ -102,7 +102,7 @@ export async function runLocal(args: string[], ctx: CommandContext): Promise<num
     service = await startLocalService(options);
   } catch (err) {
     // A grants file naming an unknown principal or privilege is a bad command line, not a failure.
-    if (err instanceof Error && err.name === "GrantsError") throw new UsageError(`--grants: ${err.message}`);
+    if (err instanceof GrantsError) throw new UsageError(`--grants: ${err.message}`);
     throw new CliError(`cannot start the local service: ${errorText(err)}`, { cause: err });
   }
   // A signal may arrive while tables are being created; it is honoured once they are.
