@@ -49,6 +49,11 @@ export interface ReadJsonOptions {
   invalidTextAt?: number;
   /** The problem reported for `invalidTextAt`. */
   invalidTextProblem?: string;
+  /**
+   * Read as `JSON.parse` does: a repeated key keeps its last value and a lone surrogate escape becomes
+   * that code unit. For Delta logs, which other writers produce; records are never read this way.
+   */
+  lenient?: boolean;
 }
 
 /** Deep enough for any sane record, shallow enough that recursion cannot exhaust the stack. */
@@ -131,7 +136,7 @@ class Reader {
       this.expect(":");
       this.skipSpace();
       this.path.push(key);
-      if (result.has(key)) throw this.fail(`key ${quote(key)} appears twice in one object`, keyAt, false);
+      if (!this.options.lenient && result.has(key)) throw this.fail(`key ${quote(key)} appears twice in one object`, keyAt, false);
       result.set(key, this.value(depth + 1));
       this.path.pop();
       this.skipSpace();
@@ -200,7 +205,10 @@ class Reader {
           // A surrogate is only half a character: a high one must be followed by an escaped low one.
           const low = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})$/.exec(t.slice(this.pos + 6, this.pos + 12));
           if (code > 0xdbff || low === null) {
-            throw this.fail(`lone surrogate escape \\u${hex} (half of a UTF-16 pair, not a character)`, this.pos, false);
+            if (!this.options.lenient) throw this.fail(`lone surrogate escape \\u${hex} (half of a UTF-16 pair, not a character)`, this.pos, false);
+            out += String.fromCharCode(code);
+            this.pos += 6;
+            continue;
           }
           out += String.fromCharCode(code, parseInt(low[1] as string, 16));
           this.pos += 12;

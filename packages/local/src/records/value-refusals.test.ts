@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import descriptorProto from "protobufjs/ext/descriptor.js";
 import type { TableStore } from "../catalog/table-store.js";
+import { parseLosslessJson } from "../delta/lossless-json.js";
 import type { DeltaField, DeltaType } from "../schema/delta-type.js";
 import { setUpStream } from "../service/stream-handshake.js";
 import { CallStatusError } from "../service/zerobus-status.js";
@@ -105,5 +106,11 @@ describe("values are stored exactly or refused", () => {
     assert.equal(firstInvalidByte(Buffer.from([0x61, 0xc0, 0x80])), 1);
     assert.equal(firstInvalidByte(Buffer.from([0x61, 0x62, 0xf0, 0x9f, 0x98])), 2);
     assert.equal(firstInvalidByte(Buffer.from([0xf4, 0x90, 0x80, 0x80])), 0);
+  });
+});
+
+describe("Delta logs are read as JSON.parse reads them", () => {
+  it("keeps the last of a repeated key and a lone surrogate, with big integers exact", () => {
+    assert.deepEqual(parseLosslessJson('{"a":1,"a":12345678901234567890,"s":"\\ud800"}'), { a: 12345678901234567890n, s: "\ud800" });
   });
 });
