@@ -4,6 +4,8 @@
  * append themselves here.
  */
 import { bigBatchCases } from "./big-batches.js";
+import { connectThenFailCases } from "./connect-then-fail.js";
+import { longErrorCases } from "./long-errors.js";
 import { scopingAndValueCases } from "./scoping-and-values.js";
 
 /** What a case reports: one row of the final table. */
@@ -29,4 +31,4 @@ export interface TortureCase {
 }
 
 /** Every case, in the order they run. */
-export const TORTURE_CASES: TortureCase[] = [...bigBatchCases(), ...scopingAndValueCases()];
+export const TORTURE_CASES: TortureCase[] = [...bigBatchCases(), ...longErrorCases(), ...connectThenFailCases(), ...scopingAndValueCases()];
