@@ -8,11 +8,10 @@ import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { TokenAuthority } from "../auth/token-authority.js";
 import type { TableName } from "../catalog/table-name.js";
 import type { TableStore } from "../catalog/table-store.js";
-import { ColumnChunkBuilder, type ColumnChunk } from "../delta/column-chunk.js";
-import { DeltaError, RowValidationError, validateRows, type DeltaTableWriter } from "../delta/index.js";
-import { decodeRecords, InvalidRecordError } from "../records/decode-records.js";
-import type { Row } from "../schema/delta-type.js";
+import { DeltaError, type DeltaTableWriter } from "../delta/index.js";
+import { InvalidRecordError } from "../records/decode-records.js";
 import type { AdmissionControl, Release } from "./admission-control.js";
+import { decodeRequest, type DecodedRequest } from "./decode-request.js";
 import type { InflightBudget } from "./inflight-budget.js";
 import { recordArraySource, type RecordSource } from "./wire-record-batch.js";
 import { AckSequencer } from "./ack-sequencer.js";
@@ -39,18 +38,6 @@ export interface IngestContext {
   admission: AdmissionControl;
 }
 
-/**
- * Records decoded per step; the event loop gets a turn between steps, so `/health`, acks and other
- * calls are served while a batch of millions of records is decoded.
- */
-const DECODE_CHUNK_RECORDS = 8_192;
-/**
- * Requests of up to this many records (an SDK's coalesced requests hold about 15,000 small records)
- * are decoded in one step and queued as rows: converting them to columns would cost more than it saves.
- */
-const ROWS_PATH_MAX_RECORDS = 32_768;
-/** Rows per column chunk of a big request (one Parquet file's worth; see `MAX_ROWS_PER_FILE`). */
-const COLUMN_CHUNK_ROWS = 131_072;
 /** Requests a call queues before it stops reading (one being handled, one waiting). */
 const MAX_QUEUED_REQUESTS = 1;
 
@@ -63,9 +50,6 @@ interface OpenStream extends StreamSetup {
   acks: AckSequencer;
   closing: boolean;
 }
-
-/** A request's records, checked: as rows, or column by column for a request of many chunks. */
-type Decoded = { t: "rows"; rows: Row[] } | { t: "columns"; chunks: ColumnChunk[] };
 
 type CallState = { t: "awaiting-create"; headerTable: TableName | undefined } | { t: "open"; stream: OpenStream } | { t: "ended" };
 
@@ -212,7 +196,7 @@ export class IngestCall {
     const records = recordsOf(request);
     if (records === undefined) throw refuse(GrpcStatus.INVALID_ARGUMENT, `${request.payload ?? "request"} at offset ${offset} carries no records`, ERROR_CODES.INVALID_REQUEST);
     const release = await this.admit(stream, offset, { bytes, records: records.count });
-    let decoded: Decoded;
+    let decoded: DecodedRequest;
     try {
       decoded = await this.decode(stream, request, records, offset);
     } catch (err) {
@@ -251,39 +235,11 @@ export class IngestCall {
     return release;
   }
 
-  /**
-   * Decodes and checks the records a chunk at a time, yielding between chunks; all or nothing. A big
-   * request is kept column by column (see `column-chunk.ts`), so its rows do
-   * not live on as millions of objects until their commit.
-   */
-  private async decode(stream: OpenStream, request: StreamRequest, records: RecordSource, offset: bigint): Promise<Decoded> {
+  // Decodes and checks the records (see decodeRequest), refusing a bad one by its position.
+  private async decode(stream: OpenStream, request: StreamRequest, records: RecordSource, offset: bigint): Promise<DecodedRequest> {
     const where = (i: number) => (request.payload === "ingest_record" ? `Record at offset ${offset}` : `Record ${i} of the batch at offset ${offset}`);
     try {
-      if (records.count <= ROWS_PATH_MAX_RECORDS) {
-        const rows = decodeRecords(stream.format, [...records.chunks(ROWS_PATH_MAX_RECORDS)].flat());
-        validateRows(stream.table.fields, rows);
-        return { t: "rows", rows };
-      }
-      const chunks: ColumnChunk[] = [];
-      let builder: ColumnChunkBuilder | undefined;
-      let decodedCount = 0;
-      for (const chunk of records.chunks(DECODE_CHUNK_RECORDS)) {
-        if (decodedCount > 0) await yieldTurn();
-        if (this.state.t === "ended") return { t: "columns", chunks: [] };
-        const decoded = decodeRecords(stream.format, chunk, decodedCount);
-        validateChunk(stream, decoded, decodedCount);
-        for (let taken = 0; taken < decoded.length; ) {
-          builder ??= new ColumnChunkBuilder(stream.table.fields, Math.min(COLUMN_CHUNK_ROWS, records.count - decodedCount - taken));
-          taken += builder.add(decoded, taken);
-          if (builder.full) {
-            chunks.push(builder.build());
-            builder = undefined;
-          }
-        }
-        decodedCount += decoded.length;
-      }
-      if (builder !== undefined) chunks.push(builder.build());
-      return { t: "columns", chunks };
+      return await decodeRequest(stream.format, stream.table.fields, records, () => this.state.t === "ended");
     } catch (err) {
       if (err instanceof InvalidRecordError) throw refuse(GrpcStatus.INVALID_ARGUMENT, `${where(err.recordIndex)} is invalid: ${err.reason}`, ERROR_CODES.INVALID_RECORD);
       if (err instanceof DeltaError && err.code === "ROW_INVALID") throw refuse(GrpcStatus.INVALID_ARGUMENT, `Invalid record at offset ${offset}: ${err.message}`, ERROR_CODES.INVALID_RECORD);
@@ -340,23 +296,6 @@ function recordsOf(request: StreamRequest): RecordSource | undefined {
   if (batch?.proto_encoded_batch != null) return recordArraySource(batch.proto_encoded_batch.records ?? []);
   if (batch?.json_batch != null) return recordArraySource(batch.json_batch.records ?? []);
   return undefined;
-}
-
-// Checks a chunk's rows, numbering a bad row within the whole request.
-function validateChunk(stream: OpenStream, rows: Row[], firstIndex: number): void {
-  try {
-    validateRows(stream.table.fields, rows);
-  } catch (err) {
-    if (err instanceof RowValidationError && firstIndex > 0) {
-      const problem = err.message.slice(err.message.indexOf(": ") + 2);
-      throw new RowValidationError(err.rowIndex + firstIndex, err.columnPath, problem);
-    }
-    throw err;
-  }
-}
-
-function yieldTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
