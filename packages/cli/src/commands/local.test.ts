@@ -15,7 +15,7 @@ function parseExportLine(stdout: string): Record<string, string> {
   return Object.fromEntries(line.slice("export ".length).split(" ").map((pair) => pair.split("=", 2) as [string, string]));
 }
 
-describe("zerobus local (real binary as a child process)", { timeout: 60_000 }, () => {
+describe("zerobus local (real binary as a child process)", { timeout: 120_000 }, () => {
   let dir: string;
   const running: ZerobusProcess[] = [];
   before(async () => {
@@ -103,17 +103,6 @@ describe("zerobus local (real binary as a child process)", { timeout: 60_000 }, 
     assert.equal((await readTable(join(dir, "tls-data", "main", "default", "t"))).rows.length, 2);
   });
 
-  test("a kill -9 of the launcher leaves no service behind", async () => {
-    const local = startZerobus(["local", "--port", "0", "--data-dir", join(dir, "orphan-data")]);
-    running.push(local);
-    const env = parseExportLine(await waitForOutput(local, (out) => out.includes("\nServing."), 20_000));
-    process.kill(local.child.pid!, "SIGKILL"); // the launcher alone: nothing is forwarded
-    // The pipes close only when the service behind the launcher has exited too.
-    const result = await waitForExit(local, 10_000);
-    assert.equal(result.signal, "SIGKILL");
-    await assert.rejects(fetch(`${env["DATABRICKS_WORKSPACE_URL"]}/health`), /fetch failed/);
-  });
-
   test("bad options exit 2 without starting", async () => {
     const badSeeds = join(dir, "bad.json");
     await writeFile(badSeeds, '{"main.default.t": 5}');
@@ -143,5 +132,24 @@ describe("zerobus local (real binary as a child process)", { timeout: 60_000 }, 
     });
     assert.equal(results[6]!.code, 0);
     assert.match(results[6]!.stdout, /^Usage: zerobus local \[options\]/);
+  });
+});
+
+// A suite of its own, with its own time limit (the suite above spawns a dozen processes one after another).
+describe("zerobus local behind its launcher", { timeout: 30_000 }, () => {
+  test("a kill -9 of the launcher leaves no service behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zerobus-orphan-test-"));
+    const local = startZerobus(["local", "--port", "0", "--data-dir", dir]);
+    try {
+      const env = parseExportLine(await waitForOutput(local, (out) => out.includes("\nServing."), 20_000));
+      process.kill(local.child.pid!, "SIGKILL"); // the launcher alone: nothing is forwarded
+      // The pipes close only when the service behind the launcher has exited too.
+      const result = await waitForExit(local, 10_000);
+      assert.equal(result.signal, "SIGKILL");
+      await assert.rejects(fetch(`${env["DATABRICKS_WORKSPACE_URL"]}/health`), /fetch failed/);
+    } finally {
+      local.kill(); // the process group: only does something if the test failed midway
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
