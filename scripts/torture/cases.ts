@@ -6,6 +6,7 @@
 import { bigBatchCases } from "./big-batches.js";
 import { connectThenFailCases } from "./connect-then-fail.js";
 import { longErrorCases } from "./long-errors.js";
+import { killCycleCases } from "./kill-cycles.js";
 import { scopingAndValueCases } from "./scoping-and-values.js";
 
 /** What a case reports: one row of the final table. */
@@ -31,4 +32,4 @@ export interface TortureCase {
 }
 
 /** Every case, in the order they run. */
-export const TORTURE_CASES: TortureCase[] = [...bigBatchCases(), ...longErrorCases(), ...connectThenFailCases(), ...scopingAndValueCases()];
+export const TORTURE_CASES: TortureCase[] = [...bigBatchCases(), ...longErrorCases(), ...connectThenFailCases(), ...scopingAndValueCases(), ...killCycleCases()];
