@@ -2,7 +2,7 @@
  * Issue 13 §1: twelve concurrent calls, each one 10 MB batch of 2.5 M tiny PROTO records, against the
  * service in a child process (so its memory is its own). Before admission control and chunked decoding
  * this peaked at 4.2–4.7 GB and stopped answering `/health`. Every call must end with a status (acked, or
- * refused clearly: RESOURCE_EXHAUSTED) within 150 s, the service's peak RSS stays under 1.5 GB, `/health`
+ * refused clearly: RESOURCE_EXHAUSTED) within 150 s (100 s here), the service's peak RSS stays under 1.5 GB, `/health`
  * keeps answering, and every acknowledged record is in the table. (24 calls: `npm run torture`.)
  */
 import assert from "node:assert/strict";
@@ -18,7 +18,7 @@ const TABLE = "main.e2e.big_batches";
 const OK = 0;
 const RESOURCE_EXHAUSTED = 8;
 
-test("12 concurrent 10 MB batches of 2.5 M records: bounded memory, every call answered, acked rows in the table", { timeout: 240_000 }, async () => {
+test("12 concurrent 10 MB batches of 2.5 M records: bounded memory, every call answered, acked rows in the table", { timeout: 115_000 }, async () => {
   const temp = await makeTempDir();
   const child = await startChildService(temp.dir, TABLE, TINY_RECORD_COLUMNS, 30_000, { noAuth: true });
   try {
@@ -29,7 +29,8 @@ test("12 concurrent 10 MB batches of 2.5 M records: bounded memory, every call a
       calls: CALLS,
       batch: encodeTinyBatchRequest(RECORDS),
       pid: child.process.pid,
-      callDeadlineMs: 150_000,
+      // The acceptance allows 150 s; the test runner ends a file after 120 s, so calls get 100 s here.
+      callDeadlineMs: 100_000,
       // A probe counts as failed after 5 s; the 1 s target is a benchmark figure (npm run torture), not a test assertion.
       healthTimeoutMs: 5_000,
     });
