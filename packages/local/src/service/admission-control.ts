@@ -7,13 +7,22 @@
  */
 import { InflightBudget, type InflightCost } from "./inflight-budget.js";
 
-/** The limits, in bytes (request size on the wire) and records. */
+/**
+ * In-flight limits: what requests may hold from their arrival until their rows are committed, in bytes
+ * (request size on the wire) and records. A request over the smallest limit on its own is refused.
+ */
 export interface AdmissionLimits {
+  /** Bytes one call may have in flight. Default 32 MiB. */
   callBytes: number;
+  /** Records one call may have in flight. Default 3,000,000. */
   callRecords: number;
+  /** Bytes in flight into one table, over all its calls. Default 64 MiB. */
   tableBytes: number;
+  /** Records in flight into one table. Default 6,000,000. */
   tableRecords: number;
+  /** Bytes in flight in the whole service. Default 128 MiB. */
   totalBytes: number;
+  /** Records in flight in the whole service. Default 6,000,000. */
   totalRecords: number;
 }
 
