@@ -7,14 +7,17 @@
 export { startLocalService, type ColumnSpec, type LocalService } from "./service/start-local-service.js";
 
 // Options
-export { DEFAULT_LOCAL_SERVICE_OPTIONS, type LocalServiceOptions } from "./service/local-service-options.js";
+export { DEFAULT_LIMITS, DEFAULT_LOCAL_SERVICE_OPTIONS, type LocalServiceOptions } from "./service/local-service-options.js";
+export type { AdmissionLimits } from "./service/admission-control.js";
 export type { TrustedIssuer } from "./auth/token-exchange.js";
 export type { ServiceFaults } from "./service/service-faults.js";
+export { ALL_GRANTS, PRIVILEGES, type Grants, type Privilege } from "./auth/grants.js";
 
 // Errors
 export { TableExistsError, type TableInfo } from "./catalog/table-store.js";
 export { TableNameError, type TableName } from "./catalog/table-name.js";
 export { SchemaError } from "./schema/schema-error.js";
+export { GrantsError } from "./auth/grants.js";
 
 // Reading tables back (tests, examples)
 export { countTableRows, readTable, rowToJson, type ReadTableOptions, type RowJsonValue, type TableContents, type TableRowCount } from "./delta/index.js";

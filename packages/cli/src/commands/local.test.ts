@@ -136,3 +136,22 @@ describe("zerobus local (real binary as a child process)", { timeout: 120_000 },
     assert.match(results[6]!.stdout, /^Usage: zerobus local \[options\]/);
   });
 });
+
+// A suite of its own, with its own time limit (the suite above spawns a dozen processes one after another).
+describe("zerobus local behind its launcher", { timeout: 30_000 }, () => {
+  test("a kill -9 of the launcher leaves no service behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "zerobus-orphan-test-"));
+    const local = startZerobus(["local", "--port", "0", "--data-dir", dir]);
+    try {
+      const env = parseExportLine(await waitForOutput(local, (out) => out.includes("\nServing."), 20_000));
+      process.kill(local.child.pid!, "SIGKILL"); // the launcher alone: nothing is forwarded
+      // The pipes close only when the service behind the launcher has exited too.
+      const result = await waitForExit(local, 10_000);
+      assert.equal(result.signal, "SIGKILL");
+      await assert.rejects(fetch(`${env["DATABRICKS_WORKSPACE_URL"]}/health`), /fetch failed/);
+    } finally {
+      local.kill(); // the process group: only does something if the test failed midway
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

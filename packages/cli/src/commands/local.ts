@@ -4,11 +4,12 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
-import { startLocalService, type LocalService, type LocalServiceOptions, type TrustedIssuer } from "@zerobus-ts/local";
+import { GrantsError, startLocalService, type LocalService, type LocalServiceOptions, type TrustedIssuer } from "@zerobus-ts/local";
 import { CliError, EXIT_CODES, errorText, UsageError } from "../cli-error.js";
 import { HELP_OPTION, parseCommandLine, parseIntegerFlag } from "../command-line.js";
 import type { CommandContext } from "../command-context.js";
 import { parseDurationMs } from "../durations.js";
+import { watchParent } from "./local-parent-watch.js";
 import { parseSeedTables, seedTables } from "./local-seed-tables.js";
 
 /** `zerobus local --help`. */
@@ -33,6 +34,20 @@ Options:
   --principal ID:SECRET   an OAuth client (repeatable; the first is printed). Default: a generated
                           development principal, 'zerobus-local-dev' with a random secret
   --trust-issuer FILE     accept token exchange (federated auth) for JWTs of these issuers (repeatable)
+  --grants FILE           Unity Catalog privileges per principal (JSON, below). Default: every
+                          principal holds every privilege on every catalog
+  --create-timeout D      end a call that sends no create_stream within D   (default 30s)
+  --max-calls-per-principal N
+                          calls one client id may hold open at once         (default 1000)
+  --max-inflight-records N, --max-inflight-mb N
+                          memory bounds: records / MB of requests received and not yet
+                          committed, in total (default 6000000 / 128); a request waits (its
+                          call stops reading) until it fits
+  --max-table-inflight-records N, --max-table-inflight-mb N
+                          the same per table                      (default 6000000 / 64)
+  --max-call-inflight-records N, --max-call-inflight-mb N
+                          the same per call; a request over one of these alone is refused
+                          with RESOURCE_EXHAUSTED                 (default 3000000 / 32)
   -h, --help              show this help
 
 Durations: 250ms, 30s, 15m, 2h, or a number of milliseconds.
@@ -47,6 +62,11 @@ without "principals" the claim's value is the principal.
   { "main.default.air_quality": "device_name STRING NOT NULL, temp INT, humidity BIGINT" }
 or an array of tables, whose columns are a column list or { name, type, nullable } objects:
   [ { "name": "main.default.t", "columns": [ { "name": "id", "type": "bigint", "nullable": false } ] } ]
+
+--grants FILE is JSON, client id → securable ("*", catalog, catalog.schema, catalog.schema.table) →
+privileges (USE_CATALOG, USE_SCHEMA, CREATE_TABLE, SELECT, MODIFY, BROWSE, MANAGE, ALL_PRIVILEGES);
+grants inherit downward and a principal it does not name holds nothing:
+  { "app": { "main": ["USE_CATALOG"], "main.default": ["USE_SCHEMA"], "main.default.t": ["SELECT", "MODIFY"] } }
 `;
 
 const OPTIONS = {
@@ -58,12 +78,21 @@ const OPTIONS = {
   port: { type: "string" },
   tables: { type: "string" },
   "stream-lifetime": { type: "string" },
+  "max-inflight-records": { type: "string" },
+  "max-inflight-mb": { type: "string" },
+  "max-table-inflight-records": { type: "string" },
+  "max-table-inflight-mb": { type: "string" },
+  "max-call-inflight-records": { type: "string" },
+  "max-call-inflight-mb": { type: "string" },
   "token-ttl": { type: "string" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
   "no-auth": { type: "boolean" },
   principal: { type: "string", multiple: true },
   "trust-issuer": { type: "string", multiple: true },
+  grants: { type: "string" },
+  "create-timeout": { type: "string" },
+  "max-calls-per-principal": { type: "string" },
 } as const;
 
 /** Runs `zerobus local`. Resolves (with 0) only after a signal and a graceful close. */
@@ -81,6 +110,8 @@ export async function runLocal(args: string[], ctx: CommandContext): Promise<num
   try {
     service = await startLocalService(options);
   } catch (err) {
+    // A grants file naming an unknown principal or privilege is a bad command line, not a failure.
+    if (err instanceof GrantsError) throw new UsageError(`--grants: ${err.message}`);
     throw new CliError(`cannot start the local service: ${errorText(err)}`, { cause: err });
   }
   // A signal may arrive while tables are being created; it is honoured once they are.
@@ -93,9 +124,11 @@ export async function runLocal(args: string[], ctx: CommandContext): Promise<num
   }
   ctx.stdout.write(banner(service, options));
   const signal = await stopped;
-  ctx.stderr.write(`\nreceived ${signal}: closing (flushing pending commits)…\n`);
+  // With the launcher gone its terminal or pipe may be gone too: nothing is written then.
+  const say = (text: string) => signal !== "parent exit" && ctx.stderr.write(text);
+  say(`\nreceived ${signal}: closing (flushing pending commits)…\n`);
   await service.close();
-  ctx.stderr.write("closed\n");
+  say("closed\n");
   return EXIT_CODES.OK;
 }
 
@@ -114,9 +147,27 @@ function serviceOptions(values: Values): LocalServiceOptions {
   if (values["no-auth"]) options.noAuth = true;
   if (values.principal !== undefined) options.principals = principals(values.principal);
   if (values["trust-issuer"] !== undefined) options.trustedIssuers = values["trust-issuer"].flatMap(trustedIssuers);
+  if (values.grants !== undefined) options.grants = readGrantsFile(values.grants);
+  if (values["create-timeout"] !== undefined) options.createStreamTimeoutMs = parseDurationMs(values["create-timeout"], "create-timeout");
+  if (values["max-calls-per-principal"] !== undefined) options.maxCallsPerPrincipal = parseIntegerFlag(values["max-calls-per-principal"], "max-calls-per-principal", 1);
+  options.limits = inflightLimits(values);
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
   if (values["tls-cert"] !== undefined) options.tls = { cert: readInput(values["tls-cert"], "tls-cert"), key: readInput(values["tls-key"]!, "tls-key") };
   return options;
+}
+
+// Only the flags given: the service fills in the rest of the limits.
+function inflightLimits(values: Values): NonNullable<LocalServiceOptions["limits"]> {
+  const limits: NonNullable<LocalServiceOptions["limits"]> = {};
+  const MB = 1024 * 1024;
+  const scopes = [["", "total"], ["table-", "table"], ["call-", "call"]] as const;
+  for (const [flag, key] of scopes) {
+    const records = values[`max-${flag}inflight-records`];
+    const mb = values[`max-${flag}inflight-mb`];
+    if (records !== undefined) limits[`${key}Records`] = parseIntegerFlag(records, `max-${flag}inflight-records`, 1);
+    if (mb !== undefined) limits[`${key}Bytes`] = parseIntegerFlag(mb, `max-${flag}inflight-mb`, 1) * MB;
+  }
+  return limits;
 }
 
 function port(text: string, flag: string): number {
@@ -161,6 +212,19 @@ function readInput(path: string, flag: string): string {
   }
 }
 
+function readGrantsFile(path: string): NonNullable<LocalServiceOptions["grants"]> {
+  const text = readInput(path, "grants");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--grants '${path}' is not valid JSON: ${errorText(err)}`);
+  }
+  // The shape of each principal's grants is checked by the service, which names the bad entry.
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new UsageError(`--grants '${path}': expected a JSON object of client id → grants`);
+  return json as NonNullable<LocalServiceOptions["grants"]>;
+}
+
 function readSeedFile(path: string): unknown {
   const text = readInput(path, "tables");
   try {
@@ -170,8 +234,10 @@ function readSeedFile(path: string): unknown {
   }
 }
 
-function waitForStopSignal(): Promise<NodeJS.Signals> {
+function waitForStopSignal(): Promise<NodeJS.Signals | "parent exit"> {
   return new Promise((resolve) => {
+    // A launcher killed with SIGKILL forwards nothing: the service notices its parent is gone instead.
+    watchParent(() => resolve("parent exit"));
     // Later signals (a second Ctrl+C, or the one the launcher forwards) are ignored while closing:
     // closing is what flushes the commits, so cutting it short would lose acknowledged rows' files.
     const onSignal = (signal: NodeJS.Signals) => resolve(signal);

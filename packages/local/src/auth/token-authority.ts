@@ -4,6 +4,7 @@
  * refused. Both the OAuth endpoint (issuing) and the gRPC and REST handlers (checking) share one authority.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { normalizePrivilege, type Privilege } from "./grants.js";
 
 /** What a token says about its holder. */
 export interface TokenClaims {
@@ -11,6 +12,12 @@ export interface TokenClaims {
   sub: string;
   /** Full names (`catalog.schema.table`, lower case) of the tables the token grants MODIFY on. */
   scopes: string[];
+  /**
+   * The privileges a scoped token carries (securable → privileges): those its `authorization_details`
+   * asked for that the principal holds. Absent on a workspace token (no `authorization_details`),
+   * which acts with the principal's own grants.
+   */
+  grants?: Record<string, Privilege[]>;
   /** Issued-at and expiry, in seconds since the epoch (JWT convention). */
   iat: number;
   exp: number;
@@ -37,6 +44,8 @@ export interface IssueTokenOptions {
   clientId: string;
   /** Tables granted MODIFY (from `authorization_details`). */
   scopes: readonly string[];
+  /** The privileges of a scoped token; omit for a workspace token (see `TokenClaims.grants`). */
+  grants?: Readonly<Record<string, readonly Privilege[]>>;
   /** Lifetime in seconds. Zero or negative yields an already-expired token (for tests). */
   ttlSeconds: number;
 }
@@ -66,9 +75,10 @@ export function createTokenAuthority(options: TokenAuthorityOptions = {}): Token
   const sign = (data: string) => createHmac("sha256", key).update(data).digest();
 
   return {
-    issueToken({ clientId, scopes, ttlSeconds }) {
+    issueToken({ clientId, scopes, grants, ttlSeconds }) {
       const iat = Math.floor(now() / 1000);
       const claims: TokenClaims = { sub: clientId, scopes: [...scopes], iat, exp: iat + Math.trunc(ttlSeconds), jti: randomUUID() };
+      if (grants !== undefined) claims.grants = Object.fromEntries(Object.entries(grants).map(([k, v]) => [k, [...v]]));
       const body = `${HEADER}.${base64url(JSON.stringify(claims))}`;
       return { token: `${body}.${sign(body).toString("base64url")}`, claims };
     },
@@ -112,7 +122,20 @@ function parseClaims(payload: string): TokenClaims {
   ) {
     throw new TokenError("malformed", "token claims are incomplete");
   }
-  return { sub: c.sub, scopes: c.scopes, iat: c.iat, exp: c.exp, jti: typeof c.jti === "string" ? c.jti : "" };
+  const claims: TokenClaims = { sub: c.sub, scopes: c.scopes, iat: c.iat, exp: c.exp, jti: typeof c.jti === "string" ? c.jti : "" };
+  if (c.grants !== undefined) claims.grants = parseGrantsClaim(c.grants);
+  return claims;
+}
+
+/** The signature vouches for the claims, but they are still read defensively: a bad shape is "malformed". */
+function parseGrantsClaim(value: unknown): Record<string, Privilege[]> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TokenError("malformed", "token grants are not an object");
+  const grants: Record<string, Privilege[]> = {};
+  for (const [securable, privileges] of Object.entries(value)) {
+    if (!Array.isArray(privileges)) throw new TokenError("malformed", "token grants are not lists of privileges");
+    grants[securable] = privileges.map((p) => (typeof p === "string" ? normalizePrivilege(p) : undefined)).filter((p): p is Privilege => p !== undefined);
+  }
+  return grants;
 }
 
 function base64url(text: string): string {

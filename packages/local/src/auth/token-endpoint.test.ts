@@ -28,15 +28,20 @@ describe("token authority", () => {
 });
 
 describe("parseAuthorizationDetails", () => {
-  it("grants the TABLE entries with MODIFY, with or without operations", () => {
-    assert.deepEqual(parseAuthorizationDetails(authorizationDetails("Main.Default.T")), ["main.default.t"]);
-    assert.deepEqual(parseAuthorizationDetails(authorizationDetails("main.default.t", true)), ["main.default.t"]);
-    const selectOnly = JSON.stringify([{ type: "unity_catalog_privileges", privileges: ["SELECT"], object_type: "TABLE", object_full_path: "a.b.c" }]);
-    assert.deepEqual(parseAuthorizationDetails(selectOnly), []);
+  it("reads the privileges asked for per securable, with or without operations", () => {
+    const expected = [
+      { securable: "main", privileges: ["USE_CATALOG"] },
+      { securable: "main.default", privileges: ["USE_SCHEMA"] },
+      { securable: "main.default.t", privileges: ["SELECT", "MODIFY"] },
+    ];
+    assert.deepEqual(parseAuthorizationDetails(authorizationDetails("Main.Default.T")), expected);
+    assert.deepEqual(parseAuthorizationDetails(authorizationDetails("main.default.t", true)), expected);
+    const other = JSON.stringify([{ type: "unity_catalog_privileges", privileges: ["SELECT", "WRITE_FILES"], object_type: "EXTERNAL_LOCATION", object_full_path: "x" }]);
+    assert.deepEqual(parseAuthorizationDetails(other), []);
   });
 
   it("refuses malformed details", () => {
-    for (const bad of ["{", "{}", "[1]", '[{"type": 1}]', '[{"type": "unity_catalog_privileges", "privileges": "MODIFY", "object_type": "TABLE", "object_full_path": "a.b.c"}]', '[{"type": "unity_catalog_privileges", "privileges": ["MODIFY"], "object_type": "TABLE", "object_full_path": "../x"}]']) {
+    for (const bad of ["{", "{}", "[1]", '[{"type": 1}]', '[{"type": "unity_catalog_privileges", "privileges": "MODIFY", "object_type": "TABLE", "object_full_path": "a.b.c"}]', '[{"type": "unity_catalog_privileges", "privileges": ["MODIFY"], "object_type": "TABLE", "object_full_path": "../x"}]', '[{"type": "unity_catalog_privileges", "privileges": ["MODIFY"], "object_type": "TABLE", "object_full_path": "a.b"}]']) {
       assert.throws(() => parseAuthorizationDetails(bad), AuthorizationDetailsError, bad);
     }
   });

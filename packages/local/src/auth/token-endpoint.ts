@@ -5,9 +5,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "../service/http-io.js";
 import { AuthorizationDetailsError, parseAuthorizationDetails } from "./authorization-details.js";
+import { quote } from "../text/bounded-text.js";
+import { ALL_GRANTS, createGrantSet } from "./grants.js";
 import type { PrincipalSet } from "./principals.js";
 import type { TokenAuthority } from "./token-authority.js";
 import { EXCHANGE_DISABLED, TOKEN_EXCHANGE_GRANT_TYPE, type TokenExchanger } from "./token-exchange.js";
+import { scopeGrants, type ScopedGrants } from "./token-grants.js";
 
 /** What the token endpoint needs. */
 export interface TokenEndpointOptions {
@@ -47,19 +50,22 @@ export function createTokenEndpoint(options: TokenEndpointOptions): (req: Incomi
       return;
     }
     if (!exchanged && !options.noAuth && !options.principals.check(credentials.clientId, credentials.clientSecret)) {
-      sendJson(res, 401, { error: "invalid_client", error_description: `Client authentication failed for client id '${credentials.clientId}'` });
+      sendJson(res, 401, { error: "invalid_client", error_description: `Client authentication failed for client id ${quote(credentials.clientId)}` });
       return;
     }
     const grantType = form.get("grant_type");
     if (grantType !== "client_credentials" && !exchanged) {
-      sendJson(res, 400, { error: "unsupported_grant_type", error_description: `grant_type must be client_credentials, got '${grantType ?? ""}'` });
+      sendJson(res, 400, { error: "unsupported_grant_type", error_description: `grant_type must be client_credentials, got ${quote(grantType ?? "")}` });
       return;
     }
-    let scopes: string[] = [];
+    // With authorization_details: a scoped token holding what was asked for and the principal holds.
+    // Without: a workspace token acting with the principal's grants (token-grants.ts).
+    let scoped: ScopedGrants | undefined;
     const details = form.get("authorization_details");
     if (details !== null && details !== "") {
       try {
-        scopes = parseAuthorizationDetails(details);
+        const holder = options.noAuth ? createGrantSet(ALL_GRANTS) : options.principals.grantsOf(credentials.clientId);
+        scoped = scopeGrants(parseAuthorizationDetails(details), holder);
       } catch (err) {
         if (!(err instanceof AuthorizationDetailsError)) throw err;
         sendJson(res, 400, { error: "invalid_request", error_description: err.message });
@@ -67,7 +73,12 @@ export function createTokenEndpoint(options: TokenEndpointOptions): (req: Incomi
       }
     }
     const ttlSeconds = Math.min(options.tokenTtlSeconds, exchanged?.maxTtlSeconds ?? Infinity);
-    const { token } = options.authority.issueToken({ clientId: credentials.clientId, scopes, ttlSeconds });
+    const { token } = options.authority.issueToken({
+      clientId: credentials.clientId,
+      scopes: scoped?.scopes ?? [],
+      ...(scoped !== undefined ? { grants: scoped.grants } : {}),
+      ttlSeconds,
+    });
     sendJson(res, 200, { access_token: token, token_type: "Bearer", expires_in: ttlSeconds, scope: form.get("scope") ?? "all-apis" });
   };
 }

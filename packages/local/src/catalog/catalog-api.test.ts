@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { startTestService, tokenFor, type TestService } from "../service/test-support/service-fixture.js";
+import { startTestService, workspaceToken, type TestService } from "../service/test-support/service-fixture.js";
 
 const TABLES = "/api/2.1/unity-catalog/tables";
 
@@ -10,7 +10,7 @@ describe("Unity Catalog REST subset", () => {
   let token: string;
   before(async () => {
     t = await startTestService();
-    token = await tokenFor(t.service, "main.sales.unrelated");
+    token = await workspaceToken(t.service);
   });
   after(() => t.close());
 

@@ -1,16 +1,19 @@
 /**
  * The Unity Catalog REST subset: get, list, create and delete tables under `/api/2.1/unity-catalog/tables`,
  * plus the local-only `GET …/tables/{full_name}/rows` (table-rows.ts).
- * Every call needs a bearer token from the token endpoint (any grants may read; creating and deleting
- * need only a valid token); errors use the Databricks shape `{ error_code, message }`.
+ * Every call needs a bearer token from the token endpoint and the Unity Catalog privileges
+ * catalog-access.ts lists; errors use the Databricks shape `{ error_code, message }`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { PrincipalSet } from "../auth/principals.js";
 import { TokenError, type TokenAuthority } from "../auth/token-authority.js";
+import { tokenGrants } from "../auth/token-grants.js";
 import { SchemaError } from "../schema/schema-error.js";
 import { bearerToken, HttpError, readBody, sendJson } from "../service/http-io.js";
-import { parseTableName, TableNameError, type TableName } from "./table-name.js";
+import { canSeeTable, requireSchemaUse, requireTableAccess, type CatalogAccess } from "./catalog-access.js";
+import { checkNamePart, parseTableName, TableNameError, type TableName } from "./table-name.js";
 import { sendTableRows } from "./table-rows.js";
-import { TableExistsError, type TableStore } from "./table-store.js";
+import { TableExistsError, TableUnreadableError, type TableStore } from "./table-store.js";
 import { parseCreateTableBody, toUcTableJson } from "./uc-table-json.js";
 
 /** The path prefix the catalog answers on. */
@@ -20,6 +23,8 @@ export const TABLES_PATH = "/api/2.1/unity-catalog/tables";
 export interface CatalogApiOptions {
   store: TableStore;
   authority: TokenAuthority;
+  /** Whose grants a workspace token acts with. */
+  principals: PrincipalSet;
   /** Skip the bearer-token check. */
   noAuth: boolean;
 }
@@ -32,19 +37,22 @@ export interface CatalogApiOptions {
 export function createCatalogApi(options: CatalogApiOptions): (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void> {
   const { store } = options;
   return async (req, res, path, query) => {
-    authenticate(req, options);
+    const access = authenticate(req, options);
     const rest = path.slice(TABLES_PATH.length);
     if (rest === "" || rest === "/") {
       if (req.method === "GET") {
         const catalog = query.get("catalog_name");
         const schema = query.get("schema_name");
         if (!catalog || !schema) throw new HttpError(400, "INVALID_PARAMETER_VALUE", "catalog_name and schema_name are required");
-        const tables = await guardNames(() => store.list(catalog, schema));
+        const names = guardNamesSync(() => ({ catalog: checkNamePart(catalog, "catalog"), schema: checkNamePart(schema, "schema") }));
+        requireSchemaUse(access, names.catalog, names.schema);
+        const tables = await guardNames(() => store.list(names.catalog, names.schema, (name) => canSeeTable(access, name)));
         sendJson(res, 200, { tables: tables.map(toUcTableJson) });
         return;
       }
       if (req.method === "POST") {
         const request = parseCreateTableBody(await readBody(req));
+        requireTableAccess(access, "create", request.name);
         try {
           const info = await store.create(request.name, request.fields, {
             ...(request.comment !== undefined ? { comment: request.comment } : {}),
@@ -63,16 +71,20 @@ export function createCatalogApi(options: CatalogApiOptions): (req: IncomingMess
     const rows = /^\/([^/]+)\/rows\/?$/.exec(rest);
     if (rows !== null) {
       if (req.method !== "GET") throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method ?? ""} is not supported on a table's rows`);
-      return sendTableRows(res, store, tableNameFromPath(rows[1]!), query);
+      const name = tableNameFromPath(rows[1]!);
+      requireTableAccess(access, "read-rows", name);
+      return sendTableRows(res, store, name, query);
     }
     const name = tableNameFromPath(rest.slice(1));
     if (req.method === "GET") {
-      const info = await store.get(name);
+      requireTableAccess(access, "get", name);
+      const info = await unreadableAsState(() => store.get(name));
       if (info === undefined) throw notFound(name);
       sendJson(res, 200, toUcTableJson(info));
       return;
     }
     if (req.method === "DELETE") {
+      requireTableAccess(access, "delete", name);
       if (!(await store.delete(name))) throw notFound(name);
       sendJson(res, 200, {});
       return;
@@ -81,12 +93,13 @@ export function createCatalogApi(options: CatalogApiOptions): (req: IncomingMess
   };
 }
 
-function authenticate(req: IncomingMessage, options: CatalogApiOptions): void {
-  if (options.noAuth) return;
+function authenticate(req: IncomingMessage, options: CatalogApiOptions): CatalogAccess {
+  if (options.noAuth) return { clientId: "anonymous", grants: undefined };
   const token = bearerToken(req);
   if (token === undefined) throw new HttpError(401, "UNAUTHENTICATED", "A bearer token is required (Authorization: Bearer <token>).");
   try {
-    options.authority.verifyToken(token);
+    const claims = options.authority.verifyToken(token);
+    return { clientId: claims.sub, grants: tokenGrants(claims, options.principals) };
   } catch (err) {
     if (err instanceof TokenError) throw new HttpError(401, "UNAUTHENTICATED", `Invalid access token: ${err.message}.`);
     throw err;
@@ -117,6 +130,16 @@ async function guardNames<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof TableNameError) throw new HttpError(400, "INVALID_PARAMETER_VALUE", err.message);
+    throw err;
+  }
+}
+
+// Not a 5xx: clients retry those, and a damaged log does not heal by itself.
+async function unreadableAsState<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TableUnreadableError) throw new HttpError(400, "INVALID_STATE", err.message);
     throw err;
   }
 }

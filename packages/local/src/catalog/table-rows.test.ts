@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { commitVersion, DeltaTableWriter } from "../delta/index.js";
-import { startTestService, tokenFor, type TestService } from "../service/test-support/service-fixture.js";
+import { startTestService, workspaceToken, type TestService } from "../service/test-support/service-fixture.js";
 
 const ROWS = "/api/2.1/unity-catalog/tables/main.sales.orders/rows";
 
@@ -15,7 +15,7 @@ describe("GET …/tables/{full_name}/rows", () => {
     await writer.append([{ id: 9_007_199_254_740_993n, amount: -1250n, at: 1_700_000_000_000_001n, raw: Uint8Array.of(1, 2, 3), tags: [["a", 1]] }], { appId: "s", version: 0n });
     await writer.append([{ id: 2n }, { id: 3n }], { appId: "s", version: 1n });
     await writer.close();
-    token = await tokenFor(t.service, "main.sales.orders");
+    token = await workspaceToken(t.service);
   });
   after(() => t.close());
 

@@ -21,7 +21,8 @@ export const MAX_ROWS_LIMIT = 10_000;
  * Answers the rows route: `{ full_name, version, columns: [{ name, type_text, type_json }], rows,
  * truncated, row_count }`, `truncated` telling whether the table has rows past `limit` and `row_count`
  * how many rows it has in all (from the files' statistics, so `limit=0` counts cheaply). Refusals: 400 for a bad
- * `limit` or `version` or a version that does not exist, 404 for an unknown table, 501 for a table
+ * `limit` or `version` or a version that does not exist, 400 INVALID_STATE for a table whose log cannot
+ * be read, 404 for an unknown table, 501 for a table
  * needing a Delta feature the reader does not implement.
  */
 export async function sendTableRows(res: ServerResponse, store: TableStore, name: TableName, query: URLSearchParams): Promise<void> {
@@ -63,6 +64,9 @@ function toHttpError(err: unknown, name: TableName): unknown {
       return new HttpError(404, "TABLE_DOES_NOT_EXIST", `Table '${name.fullName}' does not exist.`);
     case "VERSION_NOT_FOUND":
       return new HttpError(400, "INVALID_PARAMETER_VALUE", err.message);
+    case "LOG_INVALID":
+      // Not a 5xx: clients retry those, and a damaged log does not heal by itself.
+      return new HttpError(400, "INVALID_STATE", `Table '${name.fullName}' cannot be read: ${err.message}`);
     case "UNSUPPORTED_FEATURE":
       return new HttpError(501, "NOT_IMPLEMENTED", `Table '${name.fullName}' cannot be read by this service: ${err.message}`);
     default:

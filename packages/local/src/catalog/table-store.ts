@@ -7,6 +7,7 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createDeltaTable, DeltaError, loadSnapshot } from "../delta/index.js";
 import type { DeltaField } from "../schema/delta-type.js";
+import { boundMessage } from "../text/bounded-text.js";
 import { checkNamePart, parseTableName, type TableName } from "./table-name.js";
 
 /** A table as the catalog describes it. */
@@ -28,6 +29,20 @@ export class TableExistsError extends Error {
   override readonly name = "TableExistsError";
 }
 
+/**
+ * A table directory whose Delta log cannot be read (damaged or cut-short commits, a missing commit, a
+ * schema this service cannot model). `cause` is the reader's error; the message names the table and it.
+ */
+export class TableUnreadableError extends Error {
+  override readonly name = "TableUnreadableError";
+  constructor(
+    readonly table: TableName,
+    cause: unknown,
+  ) {
+    super(`Table '${table.fullName}' cannot be read: ${boundMessage((cause as Error)?.message ?? String(cause), 1024)}`, { cause });
+  }
+}
+
 /** Options of `TableStore.create`. */
 export interface CreateTableOptions {
   comment?: string;
@@ -46,11 +61,20 @@ export class TableStore {
     return join(this.dataDir, name.catalog, name.schema, name.table);
   }
 
-  /** The table, or `undefined` when there is no Delta table at its directory. */
+  /**
+   * The table, or `undefined` when there is no Delta table at its directory. Throws
+   * `TableUnreadableError` when there is one but its log cannot be read.
+   */
   async get(name: TableName): Promise<TableInfo | undefined> {
     const dir = this.dirOf(name);
     if (!(await isDirectory(join(dir, "_delta_log")))) return undefined;
-    const snapshot = await loadSnapshot(dir);
+    let snapshot;
+    try {
+      snapshot = await loadSnapshot(dir);
+    } catch (err) {
+      if (err instanceof DeltaError && err.code === "TABLE_NOT_FOUND") return undefined;
+      throw new TableUnreadableError(name, err);
+    }
     const created = snapshot.metadata.createdTime ?? (await stat(dir)).mtimeMs;
     return {
       name,
@@ -84,8 +108,11 @@ export class TableStore {
     return info;
   }
 
-  /** The tables of one schema, sorted by name. */
-  async list(catalog: string, schema: string): Promise<TableInfo[]> {
+  /**
+   * The tables of one schema that `visible` admits, sorted by name. A table that cannot be read is left
+   * out (getting it names the problem), so one damaged table never hides the others.
+   */
+  async list(catalog: string, schema: string, visible: (name: TableName) => boolean = () => true): Promise<TableInfo[]> {
     const schemaDir = join(this.dataDir, checkNamePart(catalog, "catalog"), checkNamePart(schema, "schema"));
     let entries: string[];
     try {
@@ -101,8 +128,13 @@ export class TableStore {
       } catch {
         continue; // Not a name the catalog could have created; not a table.
       }
-      const info = await this.get(name);
-      if (info !== undefined) tables.push(info);
+      if (!visible(name)) continue;
+      try {
+        const info = await this.get(name);
+        if (info !== undefined) tables.push(info);
+      } catch (err) {
+        if (!(err instanceof TableUnreadableError)) throw err;
+      }
     }
     return tables;
   }

@@ -9,6 +9,8 @@ import type { ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
 import { writeColumnDataFile, type ColumnBatch } from "./write-column-data-file.js";
+import { rowSlices, type RowSegment } from "./column-chunk.js";
+import type { AddAction } from "./delta-actions.js";
 import { deleteDataFiles, writeDataFiles, type DataFileTarget } from "./write-data-files.js";
 
 /** How many versions a commit may lose to other writers before giving up. */
@@ -16,9 +18,12 @@ export const MAX_COMMIT_ATTEMPTS = 100;
 
 /** One group of appends to commit together. */
 export interface CommitBatchInput {
-  rows: readonly Row[];
+  /** The rows, in order: arrays of rows and chunks of columns. */
+  segments: readonly RowSegment[];
   /** Appends that arrived as Arrow columns (written to one file of their own); none when absent. */
   columnBatches?: readonly ColumnBatch[];
+  /** Every row of the batch: the segments' and the column batches'. */
+  rowCount: number;
   /** Highest version per appId among the batch's appends. */
   txns: ReadonlyMap<string, bigint>;
 }
@@ -44,17 +49,15 @@ export async function commitBatch(
   encoder: ParquetEncoder,
   statsOptions: StatsOptions,
 ): Promise<CommitBatchResult> {
-  const target = physicalTarget(snapshot);
-  const adds = await writeDataFiles(target, physicalRows(snapshot, batch.rows), encoder, statsOptions);
+  const adds = await writeDataFilesInSlices(snapshot, batch.segments, encoder, statsOptions);
   const columnBatches = batch.columnBatches ?? [];
-  const rowCount = batch.rows.length + columnBatches.reduce((sum, columns) => sum + columns.numRows, 0);
   try {
-    if (columnBatches.length > 0) adds.push(await writeColumnDataFile(target, columnBatches, encoder, statsOptions));
+    if (columnBatches.length > 0) adds.push(await writeColumnDataFile(physicalTarget(snapshot), columnBatches, encoder, statsOptions));
     let current = snapshot;
     for (let attempt = 1; ; attempt++) {
       const version = current.version + 1;
       // Rebuilt per attempt: row IDs and in-commit timestamps depend on the state committed before.
-      const commit = appendCommit(current, version, batch.txns, adds, rowCount);
+      const commit = appendCommit(current, version, batch.txns, adds, batch.rowCount);
       try {
         await commitVersion(current.tableDir, version, commit.actions);
         return { version, snapshot: appliedSnapshot(current, version, batch, commit) };
@@ -67,6 +70,30 @@ export async function commitBatch(
     await deleteDataFiles(snapshot.tableDir, adds);
     throw error;
   }
+}
+
+/**
+ * Rows per data file. Encoding a file is synchronous (Arrow columns, Parquet in WebAssembly, stats):
+ * a flush of millions of rows is written as several files, with an event-loop turn between them, so
+ * acks, other streams and `/health` are not held up for seconds.
+ */
+export const MAX_ROWS_PER_FILE = 131_072;
+
+async function writeDataFilesInSlices(snapshot: Snapshot, segments: readonly RowSegment[], encoder: ParquetEncoder, statsOptions: StatsOptions): Promise<AddAction[]> {
+  const target = physicalTarget(snapshot);
+  const adds: AddAction[] = [];
+  try {
+    let first = true;
+    for (const rows of rowSlices(segments, MAX_ROWS_PER_FILE)) {
+      if (!first) await new Promise((resolve) => setImmediate(resolve));
+      first = false;
+      adds.push(...(await writeDataFiles(target, physicalRows(snapshot, rows), encoder, statsOptions)));
+    }
+  } catch (error) {
+    await deleteDataFiles(target.tableDir, adds);
+    throw error;
+  }
+  return adds;
 }
 
 // With column mapping, data files, partition values and statistics use physical names (and files

@@ -15,7 +15,7 @@ const FIELDS = parseColumnList("device_name STRING, temp INT, humidity BIGINT NO
 const row = (i: number): Row => ({ device_name: i % 3 === 0 ? null : `sensor-${i}`, temp: i % 40, humidity: BigInt(i), at: BigInt(i) * 1_000_000n });
 const columnsOf = (rows: Row[]) => ({ numRows: rows.length, columns: FIELDS.map((f) => buildArrowData(f.type, rows.map((r) => r[f.name]))) });
 
-describe("DeltaTableWriter.appendColumns", () => {
+describe("DeltaTableWriter.appendArrowColumns", () => {
   let root: string;
   let cleanup: () => Promise<void>;
   before(async () => ({ dir: root, cleanup } = await makeTempDir()));
@@ -28,8 +28,8 @@ describe("DeltaTableWriter.appendColumns", () => {
     const rows = Array.from({ length: 30 }, (_, i) => row(i));
     const appends = [
       writer.append(rows.slice(0, 10), { appId: "records", version: 0n }),
-      writer.appendColumns(columnsOf(rows.slice(10, 25)), { appId: "flight", version: 0n }),
-      writer.appendColumns(columnsOf(rows.slice(25)), { appId: "flight", version: 1n }),
+      writer.appendArrowColumns(columnsOf(rows.slice(10, 25)), { appId: "flight", version: 0n }),
+      writer.appendArrowColumns(columnsOf(rows.slice(25)), { appId: "flight", version: 1n }),
     ];
     await writer.close();
     assert.deepEqual((await Promise.all(appends)).map((r) => r.version), [1, 1, 1]);

@@ -1,4 +1,5 @@
 import type { DeltaField, Row } from "../schema/delta-type.js";
+import type { ColumnChunk, RowSegment } from "./column-chunk.js";
 import { commitBatch } from "./commit-batch.js";
 import type { StatsOptions } from "./compute-stats.js";
 import { DeltaError } from "./delta-error.js";
@@ -37,7 +38,7 @@ interface Waiter {
 
 // Appends queued for the next flush (group commit).
 interface PendingBatch {
-  segments: Row[][];
+  segments: RowSegment[];
   columnBatches: ColumnBatch[];
   rowCount: number;
   bytes: number;
@@ -110,20 +111,42 @@ export class DeltaTableWriter {
    * file linked, log directory fsync'd). Rows are validated first: one bad row rejects the whole call
    * with a RowValidationError and nothing of it is queued.
    *
+   * With `validated`, the caller has already checked the rows (`validateRows`) and hands the array
+   * over: it is neither checked again nor copied (a batch of millions of rows would cost both).
+   *
    * @throws RowValidationError for a row that does not fit the schema.
    * @throws DeltaError (WRITER_CLOSED) after {@link DeltaTableWriter.close}.
    */
-  append(rows: readonly Row[], txn: AppendTxn): Promise<AppendResult> {
+  append(rows: readonly Row[], txn: AppendTxn, options: { validated?: boolean } = {}): Promise<AppendResult> {
     try {
       if (this.closed) throw new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`);
       if (typeof txn?.appId !== "string" || txn.appId === "" || typeof txn.version !== "bigint") {
         throw new TypeError("append needs a txn with a non-empty string appId and a bigint version");
       }
-      validateRows(this.snapshot.fields, rows);
+      if (options.validated !== true) validateRows(this.snapshot.fields, rows);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.enqueue(txn, rows.length, estimateRowsBytes(rows), (pending) => pending.segments.push([...rows]));
+    return this.enqueue(txn, rows.length, estimateRowsBytes(rows), (pending) => pending.segments.push(options.validated === true ? rows : [...rows]));
+  }
+
+  /**
+   * Like {@link DeltaTableWriter.append} for rows already validated against the table's columns and
+   * stored column by column (`toColumnChunk`): how the service queues big batches.
+   *
+   * @throws DeltaError (WRITER_CLOSED) after {@link DeltaTableWriter.close}.
+   */
+  appendColumns(chunks: readonly ColumnChunk[], txn: AppendTxn): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`));
+    let rowCount = 0;
+    let bytes = 0;
+    for (const chunk of chunks) {
+      rowCount += chunk.length;
+      bytes += chunk.bytes;
+    }
+    return this.enqueue(txn, rowCount, bytes, (pending) => {
+      for (const chunk of chunks) pending.segments.push(chunk);
+    });
   }
 
   private enqueue(txn: AppendTxn, rowCount: number, bytes: number, add: (pending: PendingBatch) => void): Promise<AppendResult> {
@@ -147,7 +170,7 @@ export class DeltaTableWriter {
    * @throws DeltaError WRITER_CLOSED after {@link DeltaTableWriter.close}; UNSUPPORTED_FEATURE for a
    * partitioned table (columns are written to one file, so they cannot be split by partition).
    */
-  appendColumns(batch: ColumnBatch, txn: AppendTxn): Promise<AppendResult> {
+  appendArrowColumns(batch: ColumnBatch, txn: AppendTxn): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`));
     if (this.snapshot.partitionColumns.length > 0) {
       return Promise.reject(new DeltaError("UNSUPPORTED_FEATURE", `Arrow columns cannot be appended to the partitioned table ${this.snapshot.tableDir}`));
@@ -192,8 +215,12 @@ export class DeltaTableWriter {
   private async flush(batch: PendingBatch): Promise<void> {
     let version: number;
     try {
-      const rows = batch.segments.length === 1 ? batch.segments[0]! : batch.segments.flat();
-      const result = await commitBatch(this.snapshot, { rows, columnBatches: batch.columnBatches, txns: batch.txns }, this.encoder, this.statsOptions());
+      const result = await commitBatch(
+        this.snapshot,
+        { segments: batch.segments, columnBatches: batch.columnBatches, rowCount: batch.rowCount, txns: batch.txns },
+        this.encoder,
+        this.statsOptions(),
+      );
       this.snapshot = result.snapshot;
       version = result.version;
     } catch (error) {

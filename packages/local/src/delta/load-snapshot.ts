@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseActionLine } from "./action-json.js";
 import type { DeltaAction } from "./delta-actions.js";
 import { DeltaError } from "./delta-error.js";
+import { ENGINE_INFO } from "./engine-info.js";
 import { commitFileName, logDir } from "./log-files.js";
 import { listLog, readLastCheckpoint, type CheckpointFiles, type LastCheckpoint, type LogListing } from "./log-listing.js";
 import { LogReplay } from "./log-replay.js";
@@ -123,5 +124,29 @@ async function readCommit(dir: string, version: number): Promise<DeltaAction[]> 
     const action = parseActionLine(line, name);
     if (action !== null) actions.push(action);
   }
+  checkWhole(name, text, actions);
   return actions;
+}
+
+/**
+ * A commit file is published whole (written, fsync'd, then linked), so one that is empty or shorter than
+ * it says was damaged afterwards (a truncating copy, a disk fault): reading it as it is would lose rows
+ * without a word. A partial last line already fails to parse; this catches the cuts that fall between
+ * lines, which every commit can show (an empty file), and which this service's own commits reveal (they
+ * end with a newline and count their added files).
+ */
+function checkWhole(name: string, text: string, actions: readonly DeltaAction[]): void {
+  if (actions.length === 0) {
+    throw new DeltaError("LOG_INVALID", `${name} holds no actions (${text.length === 0 ? "the file is empty" : "only blank lines"}); a commit always holds at least one: the file was cut short`);
+  }
+  const first = actions[0];
+  if (first === undefined || !("commitInfo" in first) || first.commitInfo["engineInfo"] !== ENGINE_INFO) return;
+  if (!text.endsWith("\n")) throw new DeltaError("LOG_INVALID", `${name} does not end with a newline, as every commit this service writes does: the file was cut short`);
+  const metrics = first.commitInfo["operationMetrics"] as Record<string, unknown> | undefined;
+  const counted = Number(metrics?.["numAddedFiles"]);
+  if (!Number.isSafeInteger(counted)) return;
+  const present = actions.filter((action) => "add" in action).length;
+  if (present !== counted) {
+    throw new DeltaError("LOG_INVALID", `${name} was cut short: its commitInfo counts ${counted} added file(s) but ${present} are in it`);
+  }
 }

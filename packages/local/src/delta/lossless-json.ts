@@ -30,7 +30,7 @@ export function parseLosslessJson(text: string): LosslessJsonValue {
   if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text) as LosslessJsonValue;
   let value: JsonValue;
   try {
-    value = readJson(text);
+    value = readJson(text, { lenient: true });
   } catch (err) {
     if (err instanceof JsonSyntaxError) throw new SyntaxError(err.message);
     throw err;

@@ -212,7 +212,7 @@ export class DoPutCall implements ServiceCall {
     put.rowsThrough.push({ offset, records: put.rowsReceived });
     const decodedBytes = columnBatchBytes(batch);
     this.hold(decodedBytes);
-    const durable = put.writer.appendColumns(batch, { appId: put.streamId, version: offset });
+    const durable = put.writer.appendArrowColumns(batch, { appId: put.streamId, version: offset });
     const acked = put.acks.track(offset, durable);
     void acked.then(() => this.release(wireBytes + decodedBytes));
     if (fate === "process-then-cut") void acked.then(() => this.ctx.faults.cutNow());

@@ -4,6 +4,7 @@
  * timestamp and decimal columns need the digits the client actually sent, so the record decoder converts
  * numbers itself, per column type.
  */
+import { clip, quote } from "../text/bounded-text.js";
 
 /** A JSON number, exactly as written in the source text. */
 export class JsonNumber {
@@ -21,15 +22,38 @@ export type JsonObject = Map<string, JsonValue>;
 /** Any JSON value; numbers stay as `JsonNumber`. */
 export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | JsonObject;
 
-/** Thrown for text that is not JSON; `position` is the character offset of the problem. */
+/**
+ * Thrown for text that is not JSON, or JSON this reader refuses to read ambiguously (a key twice in one
+ * object, a lone surrogate escape). `position` is the character offset of the problem; `path` the key
+ * path of the value it is in (`a.b[2]`, `""` at the top), so a record refusal can name the column.
+ */
 export class JsonSyntaxError extends Error {
   override readonly name = "JsonSyntaxError";
   constructor(
-    message: string,
+    readonly problem: string,
     readonly position: number,
+    readonly path = "",
+    /** False for well-formed JSON that is refused (repeated key, lone surrogate, invalid text). */
+    readonly syntax = true,
   ) {
-    super(`${message} at position ${position}`);
+    super(`${problem} at position ${position}`);
   }
+}
+
+/** Options of `readJson`. */
+export interface ReadJsonOptions {
+  /**
+   * A character index known to hold a U+FFFD that replaced invalid UTF-8 (see records/utf8-text.ts):
+   * the string covering it is refused with `invalidTextProblem`, naming its path.
+   */
+  invalidTextAt?: number;
+  /** The problem reported for `invalidTextAt`. */
+  invalidTextProblem?: string;
+  /**
+   * Read as `JSON.parse` does: a repeated key keeps its last value and a lone surrogate escape becomes
+   * that code unit. For Delta logs, which other writers produce; records are never read this way.
+   */
+  lenient?: boolean;
 }
 
 /** Deep enough for any sane record, shallow enough that recursion cannot exhaust the stack. */
@@ -38,9 +62,12 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]*/y;
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
-/** Parses one JSON text. Duplicate object keys keep the last value, as `JSON.parse` does. */
-export function readJson(text: string): JsonValue {
-  const reader = new Reader(text);
+/**
+ * Parses one JSON text. Unlike `JSON.parse`, a key repeated within one object and a `\u` escape of a lone
+ * surrogate (no character at all; it would be stored as U+FFFD) are errors, not silently resolved.
+ */
+export function readJson(text: string, options: ReadJsonOptions = {}): JsonValue {
+  const reader = new Reader(text, options);
   reader.skipSpace();
   const value = reader.value(0);
   reader.skipSpace();
@@ -50,7 +77,18 @@ export function readJson(text: string): JsonValue {
 
 class Reader {
   pos = 0;
-  constructor(private readonly text: string) {}
+  // Keys and indexes from the top down to the value being read: only turned into text for an error.
+  private readonly path: Array<string | number> = [];
+  constructor(
+    private readonly text: string,
+    private readonly options: ReadJsonOptions,
+  ) {}
+
+  fail(problem: string, position: number, syntax = true): JsonSyntaxError {
+    let path = "";
+    for (const part of this.path) path = typeof part === "number" ? `${path}[${part}]` : path === "" ? clip(part) : `${path}.${clip(part)}`;
+    return new JsonSyntaxError(problem, position, path, syntax);
+  }
 
   skipSpace(): void {
     const t = this.text;
@@ -92,11 +130,15 @@ class Reader {
     }
     for (;;) {
       if (this.text[this.pos] !== '"') throw new JsonSyntaxError("expected a string key", this.pos);
+      const keyAt = this.pos;
       const key = this.string();
       this.skipSpace();
       this.expect(":");
       this.skipSpace();
+      this.path.push(key);
+      if (!this.options.lenient && result.has(key)) throw this.fail(`key ${quote(key)} appears twice in one object`, keyAt, false);
       result.set(key, this.value(depth + 1));
+      this.path.pop();
       this.skipSpace();
       if (this.text[this.pos] === "}") {
         this.pos++;
@@ -116,7 +158,9 @@ class Reader {
       return result;
     }
     for (;;) {
+      this.path.push(result.length);
       result.push(this.value(depth + 1));
+      this.path.pop();
       this.skipSpace();
       if (this.text[this.pos] === "]") {
         this.pos++;
@@ -128,6 +172,14 @@ class Reader {
   }
 
   private string(): string {
+    const at = this.pos;
+    const value = this.stringBody();
+    const bad = this.options.invalidTextAt;
+    if (bad !== undefined && bad >= at && bad < this.pos) throw this.fail(this.options.invalidTextProblem ?? "invalid text", bad, false);
+    return value;
+  }
+
+  private stringBody(): string {
     const t = this.text;
     this.pos++; // opening quote
     let out = "";
@@ -142,19 +194,33 @@ class Reader {
         return out;
       }
       if (c !== "\\") {
-        throw new JsonSyntaxError(c === undefined ? "unterminated string" : "control character in string", this.pos);
+        throw this.fail(c === undefined ? "unterminated string" : "control character in string", this.pos);
       }
       const e = t[this.pos + 1];
       if (e === "u") {
         const hex = t.slice(this.pos + 2, this.pos + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError("bad \\u escape", this.pos);
-        out += String.fromCharCode(parseInt(hex, 16));
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw this.fail("bad \\u escape", this.pos);
+        const code = parseInt(hex, 16);
+        if (code >= 0xd800 && code <= 0xdfff) {
+          // A surrogate is only half a character: a high one must be followed by an escaped low one.
+          const low = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})$/.exec(t.slice(this.pos + 6, this.pos + 12));
+          if (code > 0xdbff || low === null) {
+            if (!this.options.lenient) throw this.fail(`lone surrogate escape \\u${hex} (half of a UTF-16 pair, not a character)`, this.pos, false);
+            out += String.fromCharCode(code);
+            this.pos += 6;
+            continue;
+          }
+          out += String.fromCharCode(code, parseInt(low[1] as string, 16));
+          this.pos += 12;
+          continue;
+        }
+        out += String.fromCharCode(code);
         this.pos += 6;
       } else if (e !== undefined && ESCAPES[e] !== undefined) {
         out += ESCAPES[e];
         this.pos += 2;
       } else {
-        throw new JsonSyntaxError("bad escape in string", this.pos);
+        throw this.fail("bad escape in string", this.pos);
       }
     }
   }
@@ -183,8 +249,8 @@ class Reader {
 export function describeJson(value: JsonValue): string {
   if (value === null) return "null";
   if (typeof value === "boolean") return `boolean ${value}`;
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
-  if (value instanceof JsonNumber) return `number ${value.text}`;
+  if (typeof value === "string") return `string ${quote(value, 40)}`;
+  if (value instanceof JsonNumber) return `number ${clip(value.text)}`;
   if (Array.isArray(value)) return "an array";
   return "an object";
 }

@@ -4,6 +4,7 @@
  * are accepted only when they are zeros, and a value needing more than the column's precision is an
  * error.
  */
+import { clip, quote } from "../text/bounded-text.js";
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
@@ -17,11 +18,11 @@ export function parseDecimalText(text: string, precision: number, scale: number)
   const intDigits = match?.[2] ?? "";
   const fracDigits = match?.[3] ?? "";
   if (match === null || intDigits.length + fracDigits.length === 0) {
-    throw new Error(`'${text}' is not a decimal number`);
+    throw new Error(`${quote(text)} is not a decimal number`);
   }
   const exponent = match[4] === undefined ? 0 : Number(match[4]);
   if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 10_000) {
-    throw new Error(`'${text}' has an out-of-range exponent`);
+    throw new Error(`${quote(text)} has an out-of-range exponent`);
   }
   // digits × 10^(exponent - fracDigits.length) is the value; bring it to 10^-scale.
   let digits = (intDigits + fracDigits).replace(/^0+(?=\d)/, "");
@@ -31,7 +32,7 @@ export function parseDecimalText(text: string, precision: number, scale: number)
   } else {
     const dropped = digits.slice(Math.max(0, digits.length + shift));
     if (/[^0]/.test(dropped)) {
-      throw new Error(`'${text}' has more than ${scale} digit(s) after the decimal point`);
+      throw new Error(`${quote(text)} has more than ${scale} digit(s) after the decimal point`);
     }
     digits = digits.slice(0, Math.max(0, digits.length + shift)) || "0";
   }
@@ -45,7 +46,7 @@ export function parseDecimalText(text: string, precision: number, scale: number)
 export function decimalPrecisionProblem(unscaled: bigint, precision: number, scale: number): string | undefined {
   const magnitude = unscaled < 0n ? -unscaled : unscaled;
   if (magnitude.toString().length > precision && magnitude !== 0n) {
-    return `value ${formatUnscaled(unscaled, scale)} needs more than ${precision} digit(s) of precision`;
+    return `value ${clip(formatUnscaled(unscaled, scale))} needs more than ${precision} digit(s) of precision`;
   }
   return undefined;
 }

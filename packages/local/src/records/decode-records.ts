@@ -7,6 +7,13 @@ import { decodeJsonRecord } from "./json-record-decoder.js";
 import { decodeProtoRecord } from "./proto-record-decoder.js";
 import { RecordError } from "./record-error.js";
 import type { RecordPlan } from "./record-plan.js";
+import { InvalidUtf8Text } from "./utf8-text.js";
+
+/**
+ * One record as the wire layer hands it over: protobuf bytes, JSON text, or JSON text whose bytes were
+ * not valid UTF-8 (refused by the JSON decoder, naming the column).
+ */
+export type WireRecord = Uint8Array | string | InvalidUtf8Text;
 
 /** How a stream's records are decoded: chosen once, at create_stream. */
 export type RecordFormat = { kind: "proto"; plan: RecordPlan } | { kind: "json"; fields: readonly DeltaField[] };
@@ -27,15 +34,19 @@ export class InvalidRecordError extends Error {
   }
 }
 
-/** Decodes every record of a request; throws `InvalidRecordError` for the first bad one. */
-export function decodeRecords(format: RecordFormat, records: ReadonlyArray<Uint8Array | string>): Row[] {
-  return records.map((record, i) => {
+/**
+ * Decodes every record of a request (or of one chunk of it, whose first record is the request's
+ * `firstIndex`-th); throws `InvalidRecordError` for the first bad one, numbered within the request.
+ */
+export function decodeRecords(format: RecordFormat, records: ReadonlyArray<WireRecord>, firstIndex = 0): Row[] {
+  return records.map((record, j) => {
+    const i = firstIndex + j;
     try {
       if (format.kind === "proto") {
-        if (typeof record === "string") throw new RecordError("", "a JSON record was sent on a PROTO stream");
+        if (!(record instanceof Uint8Array)) throw new RecordError("", "a JSON record was sent on a PROTO stream");
         return decodeProtoRecord(format.plan, record);
       }
-      if (typeof record !== "string") throw new RecordError("", "a protobuf record was sent on a JSON stream");
+      if (record instanceof Uint8Array) throw new RecordError("", "a protobuf record was sent on a JSON stream");
       return decodeJsonRecord(record, format.fields);
     } catch (err) {
       if (err instanceof RecordError) throw new InvalidRecordError(i, err.column, err.message, { cause: err });

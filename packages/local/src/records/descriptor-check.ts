@@ -7,9 +7,10 @@ import type { IDescriptorProto, IFieldDescriptorProto } from "protobufjs/ext/des
 import type { DeltaField, DeltaType } from "../schema/delta-type.js";
 import type { SchemaCause } from "../schema/schema-cause.js";
 import { toTypeText } from "../schema/spark-schema.js";
-import { buildMessageTree, findUnresolvedField, type MessageNode, resolveTypeName, TYPE_GROUP, TYPE_MESSAGE } from "./descriptor-tree.js";
+import { buildMessageTree, findFieldClash, findUnresolvedField, type MessageNode, resolveTypeName, TYPE_GROUP, TYPE_MESSAGE } from "./descriptor-tree.js";
 import { childPath } from "./record-error.js";
 import type { FieldPlan, ProtoScalarType, RecordPlan, ValuePlan } from "./record-plan.js";
+import { clip, LIST_MAX_ITEMS } from "../text/bounded-text.js";
 
 /** Why a descriptor was refused: the service maps each kind to its error code. */
 export type DescriptorProblem = "malformed" | "not-self-contained" | "mismatch";
@@ -76,6 +77,7 @@ function acceptedScalars(type: DeltaType): readonly ProtoScalarType[] | undefine
  * Parses `descriptor_proto` (a serialized `google.protobuf.DescriptorProto`) and checks it against the
  * table's columns. The rules:
  *
+ * - Well-formed: within a message, field numbers (1..2^29-1) and names (case-insensitively) are unique.
  * - Self-contained: every message or enum `type_name` must resolve to the root or one of its nested types
  *   (any package prefix is accepted). Otherwise: "Proto not self-contained for field <f> with type name <t>".
  * - One field per column and one column per field, matched by name (case-insensitively, as Delta column
@@ -107,6 +109,8 @@ export function checkDescriptor(bytes: Uint8Array, columns: readonly DeltaField[
       "not-self-contained",
     );
   }
+  const clash = findFieldClash(tree);
+  if (clash !== undefined) throw new DescriptorError(clash, "mismatch");
   return { messageName: tree.name, fields: matchMessage(tree, tree, columns, "", true) };
 }
 
@@ -118,19 +122,22 @@ function matchMessage(node: MessageNode, root: MessageNode, columns: readonly De
   const causes: SchemaCause[] = [];
   const missing = columns.filter((c) => !byName.has(c.name.toLowerCase()));
   for (const c of missing) {
-    problems.push(`column '${childPath(path, c.name)}' has no field in the descriptor`);
+    problems.push(`column '${childPath(path, clip(c.name))}' has no field in the descriptor`);
     causes.push(c.nullable ? "FIELD_COUNT_MISMATCH" : "MISSING_REQUIRED_COLUMN");
   }
   const columnNames = new Set(columns.map((c) => c.name.toLowerCase()));
   for (const f of protoFields) {
     if (!columnNames.has((f.name ?? "").toLowerCase())) {
-      problems.push(`field '${childPath(path, f.name ?? "")}' in the descriptor is not a column of the table`);
+      problems.push(`field '${childPath(path, clip(f.name ?? ""))}' in the descriptor is not a column of the table`);
       causes.push("FIELD_NOT_IN_TABLE");
     }
   }
   if (problems.length > 0) {
     const where = path === "" ? `the table's ${columns.length} column(s)` : `struct column '${path}' (${columns.length} field(s))`;
-    throw mismatch(`Descriptor '${node.name}' has ${protoFields.length} field(s) but ${where} do not match it: ${problems.join("; ")}`, causes);
+    // Named up to a few: a descriptor with 10,000 unknown fields must still get a status that fits in trailers.
+    const shown = problems.slice(0, LIST_MAX_ITEMS).join("; ");
+    const more = problems.length > LIST_MAX_ITEMS ? `; … (${problems.length} problems in all)` : "";
+    throw mismatch(`Descriptor '${clip(node.name)}' has ${protoFields.length} field(s) but ${where} do not match it: ${shown}${more}`, causes);
   }
   return columns.map((column) => {
     const field = byName.get(column.name.toLowerCase()) as IFieldDescriptorProto;

@@ -6,6 +6,7 @@
  * the referring message outwards, as protoc scopes them.
  */
 import type { IDescriptorProto, IFieldDescriptorProto } from "protobufjs/ext/descriptor.js";
+import { quote } from "../text/bounded-text.js";
 
 /** One message in the tree. */
 export interface MessageNode {
@@ -102,3 +103,37 @@ export function findUnresolvedField(
   };
   return visit(root);
 }
+
+/**
+ * Finds the first message in the tree with two fields sharing a number or a name (names compared
+ * case-insensitively, as columns are), or a field number outside 1..2^29-1. A record's value for a
+ * shared number would land in whichever field was indexed last: such a descriptor is refused.
+ */
+export function findFieldClash(root: MessageNode): string | undefined {
+  const visit = (node: MessageNode, path: string): string | undefined => {
+    const byNumber = new Map<number, string>();
+    const byName = new Map<string, string>();
+    for (const field of node.descriptor.field ?? []) {
+      const name = field.name ?? "";
+      const number = field.number ?? 0;
+      if (!Number.isInteger(number) || number < 1 || number > MAX_FIELD_NUMBER) {
+        return `field ${quote(name)} of message ${quote(path)} has number ${number}, outside 1..${MAX_FIELD_NUMBER}`;
+      }
+      const sameNumber = byNumber.get(number);
+      if (sameNumber !== undefined) return `fields ${quote(sameNumber)} and ${quote(name)} of message ${quote(path)} share the number ${number}`;
+      const sameName = byName.get(name.toLowerCase());
+      if (sameName !== undefined) return `message ${quote(path)} has two fields named ${quote(sameName)} and ${quote(name)}`;
+      byNumber.set(number, name);
+      byName.set(name.toLowerCase(), name);
+    }
+    for (const child of node.messages.values()) {
+      const found = visit(child, `${path}.${child.name}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return visit(root, root.name);
+}
+
+/** The largest protobuf field number. */
+const MAX_FIELD_NUMBER = 2 ** 29 - 1;

@@ -3,6 +3,7 @@
  * columns arrive as int32 (and JSON numbers have no width at all): every decoder checks the value against
  * the column's own range instead of letting the Parquet writer wrap it silently.
  */
+import { clip } from "../text/bounded-text.js";
 
 /** The Delta integral types a decoder range-checks. */
 export type IntegralTypeName = "byte" | "short" | "integer" | "long" | "date";
@@ -19,7 +20,7 @@ const RANGES: Readonly<Record<IntegralTypeName, readonly [bigint, bigint]>> = Ob
 /** Returns the value's problem in words, or `undefined` when it fits the type. */
 export function integralRangeProblem(type: IntegralTypeName, value: bigint): string | undefined {
   const [min, max] = RANGES[type];
-  if (value < min || value > max) return `value ${value} does not fit ${type} (range ${min}..${max})`;
+  if (value < min || value > max) return `value ${clip(String(value))} does not fit ${type} (range ${min}..${max})`;
   return undefined;
 }
 

@@ -8,6 +8,8 @@ import { integralRangeProblem, type IntegralTypeName } from "./integer-range.js"
 import { describeJson, JsonNumber, type JsonObject, type JsonValue } from "../json/json-reader.js";
 import { childPath, RecordError } from "./record-error.js";
 import { parseDateText, parseTimestampText } from "./temporal-text.js";
+import { clip, quote, quoteList } from "../text/bounded-text.js";
+import { mapKeyIdentity } from "./map-key-identity.js";
 
 const INTEGER_STRING = /^[+-]?\d+$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
@@ -35,28 +37,51 @@ export function coerceJsonValue(type: DeltaType, value: JsonValue, path: string)
 
 /**
  * Converts a JSON object into a struct/row of `fields`: unknown keys are errors, missing keys are NULL,
- * and NULL in a non-nullable field is an error. Keys match field names exactly, falling back to a
- * case-insensitive match because Delta column names are case-insensitive.
+ * and NULL in a non-nullable field is an error. A key matches its field exactly or, failing that,
+ * case-insensitively (Delta column names are case-insensitive). When an object has both, the exact
+ * match wins; two keys matching one field only case-insensitively are refused as ambiguous.
  */
 export function coerceStruct(fields: readonly DeltaField[], object: JsonObject, path: string): Row {
-  const byName = new Map<string, DeltaField>();
-  for (const field of fields) byName.set(field.name.toLowerCase(), field);
+  const { exact, folded } = fieldLookup(fields);
   const row: Row = {};
-  const seen = new Set<DeltaField>();
+  // The key that set each field, to settle keys that differ only in case.
+  const setBy = new Map<DeltaField, string>();
   for (const [key, value] of object) {
-    const field = fields.find((f) => f.name === key) ?? byName.get(key.toLowerCase());
+    let field = exact.get(key);
     if (field === undefined) {
-      throw new RecordError(childPath(path, key), `no such column in the table (columns: ${fields.map((f) => f.name).join(", ")})`);
+      field = folded.get(key.toLowerCase());
+      if (field === undefined) {
+        throw new RecordError(childPath(path, clip(key)), `no such column in the table (columns: ${quoteList(fields.map((f) => f.name), 20, (name) => name)})`);
+      }
+      const earlier = setBy.get(field);
+      if (earlier === field.name) continue; // the exact key was first, and wins
+      if (earlier !== undefined) {
+        throw new RecordError(childPath(path, field.name), `keys ${quote(earlier)} and ${quote(key)} both name this column (neither exactly)`);
+      }
+      if (object.has(field.name)) continue; // the exact key comes later, and wins
     }
-    seen.add(field);
+    setBy.set(field, key);
     row[field.name] = coerceNullable(field.type, value, field.nullable, childPath(path, field.name), "column");
   }
   for (const field of fields) {
-    if (seen.has(field)) continue;
+    if (setBy.has(field)) continue;
     if (!field.nullable) throw new RecordError(childPath(path, field.name), "is not nullable but the record has no value for it");
     row[field.name] = null;
   }
   return row;
+}
+
+const lookups = new WeakMap<readonly DeltaField[], { exact: Map<string, DeltaField>; folded: Map<string, DeltaField> }>();
+
+// Built once per field list (a stream's columns, a struct's fields), not once per record.
+function fieldLookup(fields: readonly DeltaField[]): { exact: Map<string, DeltaField>; folded: Map<string, DeltaField> } {
+  let lookup = lookups.get(fields);
+  if (lookup === undefined) {
+    lookup = { exact: new Map(fields.map((f) => [f.name, f])), folded: new Map() };
+    for (const field of fields) if (!lookup.folded.has(field.name.toLowerCase())) lookup.folded.set(field.name.toLowerCase(), field);
+    lookups.set(fields, lookup);
+  }
+  return lookup;
 }
 
 function coerceNullable(type: DeltaType, value: JsonValue, nullable: boolean, path: string, what: string): RowValue {
@@ -144,10 +169,14 @@ function coerceMap(type: Extract<DeltaType, { kind: "map" }>, value: JsonValue, 
   } else {
     throw mismatch(path, "a JSON object or an array of [key, value] pairs for a map", value);
   }
+  const seen = new Set<string>();
   return entries.map(([k, v], i) => {
     const entryPath = childPath(path, i);
     if (k === null) throw new RecordError(entryPath, "map keys cannot be null");
     const key = coerceJsonValue(type.keyType, k, `${entryPath}.key`);
+    const identity = mapKeyIdentity(key);
+    if (seen.has(identity)) throw new RecordError(`${entryPath}.key`, `map key ${clip(identity)} appears more than once in the map`);
+    seen.add(identity);
     return [key, coerceNullable(type.valueType, v, type.valueContainsNull, `${entryPath}.value`, "map value")];
   });
 }

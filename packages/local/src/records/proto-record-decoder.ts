@@ -10,6 +10,9 @@ import { decimalPrecisionProblem, parseDecimalText } from "./decimal-text.js";
 import { integralRangeProblem } from "./integer-range.js";
 import { childPath, RecordError } from "./record-error.js";
 import type { FieldPlan, ProtoScalarType, RecordPlan, ValuePlan } from "./record-plan.js";
+import { clip } from "../text/bounded-text.js";
+import { mapKeyIdentity } from "./map-key-identity.js";
+import { findInvalidUtf8 } from "./utf8-text.js";
 
 type Reader = protobuf.Reader;
 type Long = { low: number; high: number };
@@ -43,7 +46,8 @@ const fieldIndexes = new WeakMap<readonly FieldPlan[], Map<number, FieldPlan>>()
  * that does not fit its column, or a missing required/NOT NULL value.
  */
 export function decodeProtoRecord(plan: RecordPlan, bytes: Uint8Array): Row {
-  const reader = protobuf.Reader.create(bytes);
+  // A Buffer gets protobufjs's native UTF-8 decoding, whose U+FFFD replacements readString looks for.
+  const reader = protobuf.Reader.create(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   return decodeMessage(reader, bytes.length, plan.fields, "");
 }
 
@@ -80,6 +84,7 @@ function decodeMessage(reader: Reader, end: number, fields: readonly FieldPlan[]
   const row: Row = {};
   for (const field of fields) {
     const value = present.get(field);
+    if (value !== undefined && field.value.kind === "map") refuseRepeatedKeys(value as Array<[RowValue, RowValue]>, field.path);
     if (value !== undefined) row[field.name] = value;
     else if (field.label === "repeated") row[field.name] = [];
     else if (field.label === "required") throw new RecordError(field.path, "required field is missing from the record");
@@ -148,11 +153,39 @@ function readScalar(reader: Reader, proto: ProtoScalarType): unknown {
     case "bool":
       return reader.bool();
     case "string":
-      return reader.string();
+      return readString(reader);
     case "bytes":
       // Copy: the reader's view shares memory with the whole request buffer.
       return new Uint8Array(reader.bytes());
   }
+}
+
+/**
+ * A string field, refused when its bytes are not valid UTF-8: Node would replace them with U+FFFD and
+ * the value would be stored changed. Only a string holding a U+FFFD has its bytes checked.
+ */
+function readString(reader: Reader): string {
+  const start = reader.pos;
+  const text = reader.string();
+  if (!text.includes("\uFFFD")) return text;
+  const again = protobuf.Reader.create(reader.buf);
+  again.pos = start;
+  const bytes = again.bytes();
+  const bad = findInvalidUtf8(text, bytes);
+  if (bad === undefined) return text;
+  throw new InvalidStringError(`string is not valid UTF-8: byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, "0")} at offset ${bad.byteOffset} of the value`);
+}
+
+/** Marks a refusal that must not be reworded as "not valid protobuf" by `readOrFail`. */
+class InvalidStringError extends Error {}
+
+function refuseRepeatedKeys(entries: ReadonlyArray<[RowValue, RowValue]>, path: string): void {
+  const seen = new Set<string>();
+  entries.forEach(([key], i) => {
+    const identity = mapKeyIdentity(key);
+    if (seen.has(identity)) throw new RecordError(`${childPath(path, i)}.key`, `map key ${clip(identity)} appears more than once in the map`);
+    seen.add(identity);
+  });
 }
 
 /** protobufjs hands back int64 as a Long (two 32-bit halves) when the long library is present. */
@@ -200,6 +233,7 @@ function readOrFail<T>(reader: Reader, path: string, read: () => T): T {
     return read();
   } catch (err) {
     if (err instanceof RecordError) throw err;
+    if (err instanceof InvalidStringError) throw new RecordError(path, err.message);
     const where = path === "" ? "record" : "value";
     throw new RecordError(path, `${where} is not valid protobuf (truncated or malformed at byte ${reader.pos}): ${(err as Error).message}`, { cause: err });
   }

@@ -4,6 +4,7 @@
  * Fractions finer than a microsecond are truncated, as Spark does. A timestamp without a zone is read as
  * UTC; TIMESTAMP_NTZ values are wall-clock times, so they take no zone other than a literal "Z".
  */
+import { quote } from "../text/bounded-text.js";
 
 const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP_TEXT =
@@ -14,7 +15,7 @@ const MS_PER_DAY = 86_400_000;
 /** Parses "YYYY-MM-DD" into days since 1970-01-01; throws an `Error` explaining a bad date. */
 export function parseDateText(text: string): number {
   const match = DATE_TEXT.exec(text);
-  if (match === null) throw new Error(`'${text}' is not a date in the form YYYY-MM-DD`);
+  if (match === null) throw new Error(`${quote(text)} is not a date in the form YYYY-MM-DD`);
   const ms = utcMillis(text, Number(match[1]), Number(match[2]), Number(match[3]), 0, 0, 0);
   return Math.floor(ms / MS_PER_DAY);
 }
@@ -26,18 +27,18 @@ export function parseDateText(text: string): number {
 export function parseTimestampText(text: string, withZone: boolean): bigint {
   const match = TIMESTAMP_TEXT.exec(text);
   if (match === null) {
-    throw new Error(`'${text}' is not an ISO-8601 timestamp such as 2024-01-31T12:00:00.000000Z`);
+    throw new Error(`${quote(text)} is not an ISO-8601 timestamp such as 2024-01-31T12:00:00.000000Z`);
   }
   const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = "", zone] = match;
   const ms = utcMillis(text, Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
   const micros = BigInt(ms) * 1000n + BigInt((fraction + "000000").slice(0, 6));
   if (zone === undefined || zone === "Z" || zone === "z") return micros;
-  if (!withZone) throw new Error(`'${text}' has a zone offset, but timestamp_ntz values are local date-times`);
+  if (!withZone) throw new Error(`${quote(text)} has a zone offset, but timestamp_ntz values are local date-times`);
   const sign = zone.startsWith("-") ? -1n : 1n;
   const digits = zone.slice(1).replace(":", "");
   const hours = BigInt(digits.slice(0, 2));
   const minutes = BigInt(digits.slice(2) || "0");
-  if (hours > 23n || minutes > 59n) throw new Error(`'${text}' has an invalid zone offset`);
+  if (hours > 23n || minutes > 59n) throw new Error(`${quote(text)} has an invalid zone offset`);
   // Local time = UTC + offset, so UTC = local − offset.
   return micros - sign * (hours * 3600n + minutes * 60n) * 1_000_000n;
 }
@@ -57,7 +58,7 @@ function utcMillis(text: string, y: number, mo: number, d: number, h: number, mi
     back.getUTCMinutes() !== mi ||
     back.getUTCSeconds() !== s
   ) {
-    throw new Error(`'${text}' is not a valid calendar date/time`);
+    throw new Error(`${quote(text)} is not a valid calendar date/time`);
   }
   return ms;
 }

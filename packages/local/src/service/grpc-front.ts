@@ -6,6 +6,7 @@ import { Server, ServerCredentials, type ServerDuplexStream, type ServiceDefinit
 import type { Http2Session } from "node:http2";
 import { DoPutCall } from "../flight/do-put-call.js";
 import { FLIGHT_SERVICE, type IncomingFlightData } from "../flight/flight-service.js";
+import { CallGuard, type CallGuardOptions } from "./call-guard.js";
 import { IngestCall, type IngestContext } from "./ingest-call.js";
 import {
   deserializeRequest,
@@ -48,16 +49,28 @@ const SHUTDOWN_GRACE_MS = 2000;
 export async function startGrpcFront(
   ctx: IngestContext,
   listen: { host: string; port: number; tls: { cert: string | Buffer; key: string | Buffer } | undefined },
+  guardOptions: CallGuardOptions,
 ): Promise<GrpcFront> {
+  const guard = new CallGuard(guardOptions, ctx.authority, ctx.noAuth, ctx.calls);
   const server = new Server({
     "grpc.max_receive_message_length": GRPC_RECEIVE_LIMIT_BYTES,
     "grpc.max_send_message_length": -1,
   });
   server.addService(SERVICE, {
-    EphemeralStream: (call: ServerDuplexStream<IncomingRequest, StreamResponse>) => new IngestCall(call, ctx).start(),
+    EphemeralStream: (call: ServerDuplexStream<IncomingRequest, StreamResponse>) =>
+      guard.run(call, () => {
+        const ingest = new IngestCall(call, ctx);
+        ingest.start();
+        return ingest;
+      }),
   });
   server.addService(FLIGHT_SERVICE, {
-    DoPut: (call: ServerDuplexStream<IncomingFlightData, Buffer>) => new DoPutCall(call, ctx).start(),
+    DoPut: (call: ServerDuplexStream<IncomingFlightData, Buffer>) =>
+      guard.run(call, () => {
+        const put = new DoPutCall(call, ctx);
+        put.start();
+        return put;
+      }),
   });
   const credentials =
     listen.tls === undefined

@@ -8,9 +8,12 @@ import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { TokenAuthority } from "../auth/token-authority.js";
 import type { TableName } from "../catalog/table-name.js";
 import type { TableStore } from "../catalog/table-store.js";
-import { DeltaError, validateRows, type DeltaTableWriter } from "../delta/index.js";
-import { decodeRecords, InvalidRecordError } from "../records/decode-records.js";
-import type { Row } from "../schema/delta-type.js";
+import { DeltaError, type DeltaTableWriter } from "../delta/index.js";
+import { InvalidRecordError } from "../records/decode-records.js";
+import type { AdmissionControl, Release } from "./admission-control.js";
+import { decodeRequest, type DecodedRequest } from "./decode-request.js";
+import type { InflightBudget } from "./inflight-budget.js";
+import { recordArraySource, type RecordSource } from "./wire-record-batch.js";
 import { AckSequencer } from "./ack-sequencer.js";
 import type { ServiceCall } from "./service-call.js";
 import type { FaultState } from "./service-faults.js";
@@ -32,7 +35,12 @@ export interface IngestContext {
   closeSignalDurationMs: number;
   /** The calls in progress, record streams and Arrow Flight DoPuts (each call adds and removes itself). */
   calls: Set<ServiceCall>;
+  /** The in-flight budgets every request is admitted against. */
+  admission: AdmissionControl;
 }
+
+/** Requests a call queues before it stops reading (one being handled, one waiting). */
+const MAX_QUEUED_REQUESTS = 1;
 
 type Duplex = ServerDuplexStream<IncomingRequest, StreamResponse>;
 
@@ -52,11 +60,16 @@ export class IngestCall implements ServiceCall {
   // Requests are handled strictly one after another (create_stream is asynchronous).
   private chain: Promise<void> = Promise.resolve();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly budget: InflightBudget;
+  // Requests received and not yet being handled.
+  private queued = 0;
 
   constructor(
     private readonly call: Duplex,
     private readonly ctx: IngestContext,
-  ) {}
+  ) {
+    this.budget = ctx.admission.callBudget();
+  }
 
   /** Starts the call: headers out at once (clients wait for them before sending), then the checks. */
   start(): void {
@@ -71,7 +84,16 @@ export class IngestCall implements ServiceCall {
     } catch (err) {
       return this.endWith(err);
     }
-    this.call.on("data", (incoming: IncomingRequest) => this.enqueue(() => this.onRequest(incoming)));
+    limitReadAhead(this.call);
+    this.call.on("data", (incoming: IncomingRequest) => {
+      // Stop reading while requests wait: unread messages stay with the client (HTTP/2 flow control)
+      // instead of piling up here.
+      if (++this.queued > MAX_QUEUED_REQUESTS) this.call.pause();
+      this.enqueue(() => {
+        if (--this.queued <= MAX_QUEUED_REQUESTS && this.call.isPaused()) this.call.resume();
+        return this.onRequest(incoming);
+      });
+    });
     this.call.on("end", () => this.enqueue(() => this.onHalfClose()));
   }
 
@@ -134,7 +156,7 @@ export class IngestCall implements ServiceCall {
       return this.open(request.create_stream, this.state.headerTable);
     }
     const stream = this.state.stream;
-    if (payload === "ingest_record" || payload === "ingest_record_batch") return this.ingest(stream, request);
+    if (payload === "ingest_record" || payload === "ingest_record_batch") return this.ingest(stream, request, incoming.bytes);
     throw refuse(GrpcStatus.INVALID_ARGUMENT, payload === "create_stream" ? "CreateStream may only be sent once per stream" : "Request has no payload", ERROR_CODES.INVALID_REQUEST);
   }
 
@@ -161,7 +183,7 @@ export class IngestCall implements ServiceCall {
     }
   }
 
-  private ingest(stream: OpenStream, request: StreamRequest): void {
+  private async ingest(stream: OpenStream, request: StreamRequest, bytes: number): Promise<void> {
     const fate = this.ctx.faults.onIngestRequest();
     if (fate === "drop") return;
     const body = request.payload === "ingest_record" ? request.ingest_record : request.ingest_record_batch;
@@ -172,21 +194,53 @@ export class IngestCall implements ServiceCall {
     if (offset !== stream.nextOffset) {
       throw refuse(GrpcStatus.OUT_OF_RANGE, `Expected offset_id ${stream.nextOffset} but got ${offset}: offsets must be contiguous from 0`, ERROR_CODES.OFFSET_OUT_OF_ORDER);
     }
-    const rows = this.decode(stream, request, offset);
+    const records = recordsOf(request);
+    if (records === undefined) throw refuse(GrpcStatus.INVALID_ARGUMENT, `${request.payload ?? "request"} at offset ${offset} carries no records`, ERROR_CODES.INVALID_REQUEST);
+    const release = await this.admit(stream, offset, { bytes, records: records.count });
+    let decoded: DecodedRequest;
+    try {
+      decoded = await this.decode(stream, request, records, offset);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    if (this.state.t === "ended") return release();
     stream.nextOffset += 1n;
-    const durable = rows.length === 0 ? Promise.resolve() : stream.writer.append(rows, { appId: stream.streamId, version: offset });
+    const txn = { appId: stream.streamId, version: offset };
+    const durable =
+      records.count === 0 ? Promise.resolve() :
+      decoded.t === "columns" ? stream.writer.appendColumns(decoded.chunks, txn) :
+      stream.writer.append(decoded.rows, txn, { validated: true });
+    // The budget comes back once the rows are committed (or the commit failed): until then they are in memory.
+    durable.then(release, release);
     const acked = stream.acks.track(offset, durable);
     if (fate === "process-then-cut") void acked.then(() => this.ctx.faults.cutNow());
   }
 
-  private decode(stream: OpenStream, request: StreamRequest, offset: bigint): Row[] {
-    const records = recordsOf(request);
-    if (records === undefined) throw refuse(GrpcStatus.INVALID_ARGUMENT, `${request.payload ?? "request"} at offset ${offset} carries no records`, ERROR_CODES.INVALID_REQUEST);
+  // Waits for room in the call's, the table's and the service's in-flight budgets.
+  private async admit(stream: OpenStream, offset: bigint, cost: { bytes: number; records: number }): Promise<Release> {
+    const tooLarge = this.ctx.admission.refusal(cost);
+    if (tooLarge !== undefined) {
+      throw refuse(GrpcStatus.RESOURCE_EXHAUSTED, `Request at offset ${offset} is too large: ${tooLarge}; send smaller batches`, ERROR_CODES.RESOURCE_EXHAUSTED);
+    }
+    let paused = false;
+    const release = await this.ctx.admission.admit(this.budget, stream.table.dir, cost, () => {
+      paused = !this.call.isPaused();
+      if (paused) this.call.pause();
+    });
+    if (paused && this.state.t !== "ended") this.call.resume();
+    if (this.state.t === "ended") {
+      release();
+      throw refuse(GrpcStatus.CANCELLED, "The call ended", ERROR_CODES.UNAVAILABLE);
+    }
+    return release;
+  }
+
+  // Decodes and checks the records (see decodeRequest), refusing a bad one by its position.
+  private async decode(stream: OpenStream, request: StreamRequest, records: RecordSource, offset: bigint): Promise<DecodedRequest> {
     const where = (i: number) => (request.payload === "ingest_record" ? `Record at offset ${offset}` : `Record ${i} of the batch at offset ${offset}`);
     try {
-      const rows = decodeRecords(stream.format, records);
-      validateRows(stream.table.fields, rows);
-      return rows;
+      return await decodeRequest(stream.format, stream.table.fields, records, () => this.state.t === "ended");
     } catch (err) {
       if (err instanceof InvalidRecordError) throw refuse(GrpcStatus.INVALID_ARGUMENT, `${where(err.recordIndex)} is invalid: ${err.reason}`, ERROR_CODES.INVALID_RECORD);
       if (err instanceof DeltaError && err.code === "ROW_INVALID") throw refuse(GrpcStatus.INVALID_ARGUMENT, `Invalid record at offset ${offset}: ${err.message}`, ERROR_CODES.INVALID_RECORD);
@@ -231,17 +285,28 @@ export class IngestCall implements ServiceCall {
   }
 }
 
-function recordsOf(request: StreamRequest): Array<Uint8Array | string> | undefined {
+function recordsOf(request: StreamRequest): RecordSource | undefined {
   const single = request.ingest_record;
   if (request.payload === "ingest_record" && single != null) {
-    if (Object.hasOwn(single, "proto_encoded_record")) return [single.proto_encoded_record as Uint8Array];
-    if (Object.hasOwn(single, "json_record")) return [single.json_record as string];
+    if (Object.hasOwn(single, "proto_encoded_record")) return recordArraySource([single.proto_encoded_record as Uint8Array]);
+    if (Object.hasOwn(single, "json_record")) return recordArraySource([single.json_record as string]);
     return undefined;
   }
   const batch = request.ingest_record_batch;
-  if (batch?.proto_encoded_batch != null) return batch.proto_encoded_batch.records ?? [];
-  if (batch?.json_batch != null) return batch.json_batch.records ?? [];
+  if (batch?.wire_records != null) return batch.wire_records;
+  if (batch?.proto_encoded_batch != null) return recordArraySource(batch.proto_encoded_batch.records ?? []);
+  if (batch?.json_batch != null) return recordArraySource(batch.json_batch.records ?? []);
   return undefined;
+}
+
+/**
+ * grpc-js hands messages to the call's Readable, which reads ahead up to its high-water mark (16
+ * messages of up to 10 MiB each) even while paused. One message of read-ahead is enough: the rest
+ * waits in the client, under HTTP/2 flow control.
+ */
+function limitReadAhead(call: Duplex): void {
+  const state = (call as unknown as { _readableState?: { highWaterMark?: number } })._readableState;
+  if (state !== undefined && typeof state.highWaterMark === "number") state.highWaterMark = 1;
 }
 
 /** The status a failed commit ends a stream with (shared with Arrow Flight calls). */

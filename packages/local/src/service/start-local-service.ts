@@ -7,7 +7,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createPrincipalSet } from "../auth/principals.js";
 import { createTokenExchanger } from "../auth/token-exchange.js";
+import { ALL_GRANTS, createGrantSet } from "../auth/grants.js";
 import { createTokenAuthority } from "../auth/token-authority.js";
+import { scopeGrants, streamRequest } from "../auth/token-grants.js";
 import { parseTableName } from "../catalog/table-name.js";
 import { TableStore, type TableInfo } from "../catalog/table-store.js";
 import { parseColumnList, parseSqlType } from "../schema/parse-sql-type.js";
@@ -15,6 +17,8 @@ import type { DeltaField } from "../schema/delta-type.js";
 import { advertisedHost } from "./advertised-host.js";
 import { startGrpcFront, type GrpcFront } from "./grpc-front.js";
 import { createHttpFront } from "./http-front.js";
+import { AdmissionControl } from "./admission-control.js";
+import { releaseDataDir, removeLeftoverFiles } from "./leftover-files.js";
 import { resolveLocalServiceOptions, type LocalServiceOptions } from "./local-service-options.js";
 import type { ServiceCall } from "./service-call.js";
 import { FaultState, type ServiceFaults } from "./service-faults.js";
@@ -47,7 +51,8 @@ export interface LocalService {
    */
   createTable(fullName: string, columns: string | readonly ColumnSpec[]): Promise<TableInfo>;
   /**
-   * Issues a token as the token endpoint would, granting MODIFY on `scopes` (full table names). For
+   * Issues a token as the token endpoint would for an SDK streaming into `scopes` (full table names):
+   * USE_CATALOG, USE_SCHEMA, SELECT and MODIFY, as far as the principal holds them. For
    * tests: `ttlSeconds` may be zero or negative to get an expired token. Default lifetime: the
    * service's `tokenTtlSeconds`.
    */
@@ -63,16 +68,22 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const o = resolveLocalServiceOptions(options);
   await mkdir(o.dataDir, { recursive: true });
   const authority = createTokenAuthority();
-  const principals = createPrincipalSet(o.principals);
+  const principals = createPrincipalSet(o.principals, o.grants);
+  // Before anything is served: files an earlier, killed run left half-written (leftover-files.ts).
+  await removeLeftoverFiles(o.dataDir, Date.now());
   const store = new TableStore(o.dataDir);
   const writers = new TableWriters(o.commit);
   const faults = new FaultState();
   const calls = new Set<ServiceCall>();
 
   const grpc: GrpcFront = await startGrpcFront(
-    { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls },
+    { authority, noAuth: o.noAuth, store, writers, faults, streamLifetimeMs: o.streamLifetimeMs, closeSignalDurationMs: o.closeSignalDurationMs, calls, admission: new AdmissionControl(o.limits) },
     { host: o.host, port: o.grpcPort, tls: o.tls },
-  );
+    { createStreamTimeoutMs: o.createStreamTimeoutMs, maxCallsPerPrincipal: o.maxCallsPerPrincipal },
+  ).catch(async (err: unknown) => {
+    await releaseDataDir(o.dataDir);
+    throw err;
+  });
   const exchange = o.trustedIssuers.length > 0 ? createTokenExchanger(o.trustedIssuers) : undefined;
   const http = createHttpFront({ authority, principals, tokenTtlSeconds: o.tokenTtlSeconds, noAuth: o.noAuth, store, tls: o.tls, exchange });
   let httpPort: number;
@@ -80,6 +91,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     httpPort = await listen(http, o.host, o.httpPort);
   } catch (err) {
     await grpc.close();
+    await releaseDataDir(o.dataDir);
     throw err;
   }
 
@@ -107,12 +119,12 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     dataDir: o.dataDir,
     faults,
     createTable: (fullName, columns) => store.create(parseTableName(fullName), toFields(columns)),
-    issueToken: ({ scopes, clientId, ttlSeconds }) =>
-      authority.issueToken({
-        clientId: clientId ?? principals.primary.clientId,
-        scopes: scopes.map((s) => parseTableName(s).fullName),
-        ttlSeconds: ttlSeconds ?? o.tokenTtlSeconds,
-      }).token,
+    issueToken: ({ scopes, clientId, ttlSeconds }) => {
+      const id = clientId ?? principals.primary.clientId;
+      const requested = streamRequest(scopes.map((s) => parseTableName(s).fullName));
+      const scoped = scopeGrants(requested, o.noAuth ? createGrantSet(ALL_GRANTS) : principals.grantsOf(id));
+      return authority.issueToken({ clientId: id, scopes: scoped.scopes, grants: scoped.grants, ttlSeconds: ttlSeconds ?? o.tokenTtlSeconds }).token;
+    },
     close() {
       closing ??= (async () => {
         faults.close(); // release stalled acks so streams can finish
@@ -122,6 +134,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
           http.closeAllConnections();
         });
         await writers.closeAll();
+        await releaseDataDir(o.dataDir);
       })();
       return closing;
     },

@@ -4,9 +4,12 @@
  * existence, record type, descriptor). Each refusal is a `CallStatusError` with the status §12.6 names.
  */
 import type { Metadata } from "@grpc/grpc-js";
+import protobuf from "protobufjs";
+import { clip } from "../text/bounded-text.js";
 import { TokenError, type TokenAuthority } from "../auth/token-authority.js";
 import { parseTableName, TableNameError, type TableName } from "../catalog/table-name.js";
-import type { TableInfo, TableStore } from "../catalog/table-store.js";
+import { TableUnreadableError, type TableInfo, type TableStore } from "../catalog/table-store.js";
+import { DeltaError } from "../delta/index.js";
 import { checkDescriptor, DescriptorError } from "../records/descriptor-check.js";
 import type { RecordFormat } from "../records/decode-records.js";
 import type { StreamRequest } from "./wire-types.js";
@@ -86,14 +89,16 @@ export async function setUpStream(
     );
   }
   // Absent means PROTO (the proto file's back-compat comment); an explicit UNSPECIFIED is refused (§13.1).
-  const recordType = Object.hasOwn(create, "record_type") ? create.record_type : RECORD_TYPE_PROTO;
+  // RecordType is a closed (proto2) enum: protobufjs drops a value it does not know into the unknown
+  // fields, where it must still be found, or a record_type 7 would be read as "absent", i.e. PROTO.
+  const recordType = Object.hasOwn(create, "record_type") ? create.record_type : (unknownVarint(create, RECORD_TYPE_FIELD) ?? RECORD_TYPE_PROTO);
   if (recordType === RECORD_TYPE_UNSPECIFIED) {
     throw refuse(GrpcStatus.INVALID_ARGUMENT, "Record type is not specified (RECORD_TYPE_UNSPECIFIED); use PROTO or JSON", ERROR_CODES.INVALID_REQUEST);
   }
   if (recordType !== RECORD_TYPE_PROTO && recordType !== RECORD_TYPE_JSON) {
-    throw refuse(GrpcStatus.INVALID_ARGUMENT, `Unknown record type ${String(recordType)}`, ERROR_CODES.INVALID_REQUEST);
+    throw refuse(GrpcStatus.INVALID_ARGUMENT, `Unknown record type ${clip(String(recordType))} in create_stream (use PROTO = 1 or JSON = 2)`, ERROR_CODES.INVALID_REQUEST);
   }
-  const table = await store.get(name);
+  const table = await readTableInfo(store, name);
   if (table === undefined) throw refuse(GrpcStatus.NOT_FOUND, `Table '${name.fullName}' does not exist`, ERROR_CODES.TABLE_NOT_FOUND);
   if (recordType === RECORD_TYPE_JSON) return { table, format: { kind: "json", fields: table.fields } };
 
@@ -111,6 +116,42 @@ export async function setUpStream(
     if (err.problem === "mismatch") throw schemaValidationError(text, err.causes, ERROR_CODES.SCHEMA_MISMATCH);
     throw refuse(GrpcStatus.INVALID_ARGUMENT, text, ERROR_CODES.SCHEMA_MISMATCH);
   }
+}
+
+// A table that cannot be read is refused as INVALID_ARGUMENT: the SDKs retry INTERNAL, and a damaged log
+// does not heal by retrying.
+async function readTableInfo(store: TableStore, name: TableName): Promise<TableInfo | undefined> {
+  try {
+    return await store.get(name);
+  } catch (err) {
+    if (!(err instanceof TableUnreadableError)) throw err;
+    const cause = err.cause;
+    if (cause instanceof DeltaError && cause.code === "UNSUPPORTED_FEATURE") {
+      throw refuse(GrpcStatus.INVALID_ARGUMENT, `Table '${name.fullName}' cannot be written by this service: ${cause.message}`, ERROR_CODES.UNSUPPORTED_TABLE_FEATURE);
+    }
+    throw refuse(GrpcStatus.INVALID_ARGUMENT, err.message, ERROR_CODES.TABLE_UNREADABLE);
+  }
+}
+
+/** `record_type`'s field number in CreateIngestStreamRequest. */
+const RECORD_TYPE_FIELD = 4;
+
+/** The last varint value of field `number` among a decoded message's unknown fields (`$unknowns`), if any. */
+function unknownVarint(message: object, number: number): number | undefined {
+  const unknowns = (message as { $unknowns?: unknown }).$unknowns;
+  if (!Array.isArray(unknowns)) return undefined;
+  let found: number | undefined;
+  for (const raw of unknowns) {
+    if (!(raw instanceof Uint8Array)) continue;
+    try {
+      const reader = protobuf.Reader.create(raw);
+      const tag = reader.uint32();
+      if (tag === ((number << 3) | 0)) found = reader.int32();
+    } catch {
+      // Not a whole field: ignore it, as protobuf readers ignore what they cannot use.
+    }
+  }
+  return found;
 }
 
 function parseOrRefuse(fullName: string, where: string): TableName {

@@ -6,6 +6,9 @@
  */
 import protobuf from "protobufjs";
 import protoPath from "./sdk-proto-path.cjs";
+import type { InvalidUtf8Text } from "../records/utf8-text.js";
+import { recheckJsonRecords } from "./wire-json-bytes.js";
+import { scanRecordBatch, type RecordSource } from "./wire-record-batch.js";
 
 // keepCase: the handler reads fields by their proto names (`offset_id`, not `offsetId`).
 const root = new protobuf.Root().loadSync(protoPath, { keepCase: true });
@@ -31,11 +34,13 @@ export const GRPC_RECEIVE_LIMIT_BYTES = 64 * 1024 * 1024;
  */
 export interface StreamRequest {
   create_stream?: { table_name?: string; descriptor_proto?: Uint8Array; record_type?: number };
-  ingest_record?: { offset_id?: unknown; proto_encoded_record?: Uint8Array; json_record?: string };
+  ingest_record?: { offset_id?: unknown; proto_encoded_record?: Uint8Array; json_record?: string | InvalidUtf8Text };
   ingest_record_batch?: {
     offset_id?: unknown;
     proto_encoded_batch?: { records?: Uint8Array[] };
-    json_batch?: { records?: string[] };
+    json_batch?: { records?: Array<string | InvalidUtf8Text> };
+    /** The batch's records, left in the message's bytes (set instead of the two above by the fast path). */
+    wire_records?: RecordSource;
   };
   /** Which payload is set (the oneof's virtual field). */
   payload?: "create_stream" | "ingest_record" | "ingest_record_batch";
@@ -47,12 +52,27 @@ export type IncomingRequest =
   | { t: "too-large"; bytes: number }
   | { t: "undecodable"; bytes: number; error: string };
 
-/** The gRPC request deserializer. */
+/**
+ * The gRPC request deserializer. Batches take a fast path that leaves their records in the message's
+ * bytes (see `wire-record-batch.ts`); everything else is decoded by protobufjs.
+ */
 export function deserializeRequest(buffer: Buffer): IncomingRequest {
   if (buffer.length > MAX_MESSAGE_BYTES) return { t: "too-large", bytes: buffer.length };
+  const batch = scanRecordBatch(buffer);
+  if (batch !== undefined) {
+    const body: NonNullable<StreamRequest["ingest_record_batch"]> = {};
+    if (batch.offsetId !== undefined) body.offset_id = batch.offsetId.toString();
+    if (batch.records !== undefined) body.wire_records = batch.records;
+    return { t: "request", request: { payload: "ingest_record_batch", ingest_record_batch: body }, bytes: buffer.length };
+  }
   try {
-    const message = RequestType.decode(buffer);
-    return { t: "request", request: message as unknown as StreamRequest, bytes: buffer.length };
+    // Unknown fields are kept: a closed-enum value protobufjs does not know (record_type 7) lands there,
+    // and create_stream must still see it (stream-handshake.ts).
+    const reader = protobuf.Reader.create(buffer);
+    reader.discardUnknown = false;
+    const request = RequestType.decode(reader) as unknown as StreamRequest;
+    recheckJsonRecords(request, buffer);
+    return { t: "request", request, bytes: buffer.length };
   } catch (err) {
     return { t: "undecodable", bytes: buffer.length, error: (err as Error).message };
   }

@@ -5,6 +5,7 @@
  * on them.
  */
 import { status as GrpcStatus, type Metadata } from "@grpc/grpc-js";
+import { boundMessage } from "../text/bounded-text.js";
 
 /** Error codes carried in status messages. */
 export const ERROR_CODES = Object.freeze({
@@ -20,6 +21,8 @@ export const ERROR_CODES = Object.freeze({
   NOT_SELF_CONTAINED: 4033,
   /** A descriptor that does not match the table's columns, or is not a DescriptorProto. */
   SCHEMA_MISMATCH: 4034,
+  /** No create_stream arrived within the service's createStreamTimeoutMs of the call's start. */
+  CREATE_STREAM_TIMEOUT: 4008,
   /** The table does not exist. */
   TABLE_NOT_FOUND: 4040,
   /** A record that cannot be decoded or does not fit the table. */
@@ -34,6 +37,16 @@ export const ERROR_CODES = Object.freeze({
    * retry: the table has to change, not the request.
    */
   UNSUPPORTED_TABLE_FEATURE: 4080,
+  /**
+   * The table's Delta log cannot be read (a damaged, empty or cut-short commit, a missing version). Sent
+   * as INVALID_ARGUMENT so that SDKs do not retry: the table has to be repaired.
+   */
+  TABLE_UNREADABLE: 4090,
+  /**
+   * A request larger on its own than an in-flight limit (`limits` of `startLocalService`): sent as
+   * RESOURCE_EXHAUSTED.
+   */
+  RESOURCE_EXHAUSTED: 4290,
   /** The table could not be written. */
   INTERNAL: 5000,
   /** The service is shutting down, or a test injected a failure. */
@@ -52,9 +65,12 @@ export interface CallStatus {
   metadata?: Metadata;
 }
 
-/** Builds a status whose message carries the error code suffix. */
+/**
+ * Builds a status whose message carries the error code suffix. The text is capped (`boundMessage`)
+ * before the suffix is added: a status too large for HTTP/2 trailers never reaches the client.
+ */
 export function callStatus(code: GrpcStatus, text: string, errorCode: number): CallStatus {
-  const trimmed = text.replace(/[.\s]+$/, "");
+  const trimmed = boundMessage(text).replace(/[.\s]+$/, "");
   return { code, details: `${trimmed}. Error Code: ${errorCode}, Error State: 0.` };
 }
 

@@ -21,9 +21,13 @@ const SCRIPT = fileURLToPath(new URL("./service-child.ts", import.meta.url));
 // The repository root, where `tsx` resolves from.
 const ROOT = fileURLToPath(new URL("../../../../../", import.meta.url));
 
-/** Spawns the child service over `dataDir` and waits (at most `startMs`) for its ready line. */
-export async function startChildService(dataDir: string, table: string, columns: string, startMs = 20_000): Promise<ChildService> {
-  const child = spawn(process.execPath, ["--conditions=zerobus-source", "--import", "tsx", SCRIPT, dataDir, table, columns], {
+/**
+ * Spawns the child service over `dataDir` and waits (at most `startMs`) for its ready line; `options`
+ * (JSON-serializable `startLocalService` options) replace the child's small group commits.
+ */
+export async function startChildService(dataDir: string, table: string, columns: string, startMs = 20_000, options?: object): Promise<ChildService> {
+  const extra = options === undefined ? [] : [JSON.stringify(options)];
+  const child = spawn(process.execPath, ["--conditions=zerobus-source", "--import", "tsx", SCRIPT, dataDir, table, columns, ...extra], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "pipe"],
   });

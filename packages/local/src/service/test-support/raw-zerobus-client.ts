@@ -16,6 +16,8 @@ export interface RawStream {
   next(): Promise<RawResponse>;
   /** Resolves with the call's final status. */
   status: Promise<StatusObject>;
+  /** Resolves when the server's response headers arrive (the call was admitted). */
+  metadata: Promise<void>;
   /** Half-closes the request side. */
   end(): void;
   /** Cancels the call. */
@@ -64,6 +66,7 @@ export class RawZerobusClient {
       });
     });
     call.on("error", () => {}); // the status event carries the outcome
+    const headers = new Promise<void>((resolve) => call.once("metadata", () => resolve()));
     call.on("data", (response: RawResponse) => {
       const waiter = waiters.shift();
       if (waiter !== undefined) waiter.resolve(response);
@@ -78,6 +81,7 @@ export class RawZerobusClient {
         return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
       },
       status,
+      metadata: headers,
       end: () => call.end(),
       cancel: () => call.cancel(),
     };

@@ -68,3 +68,10 @@ export async function tokenFor(service: LocalService, table: string): Promise<st
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
+
+/** A workspace token (no `authorization_details`), as catalog clients and proto generators request. */
+export async function workspaceToken(service: LocalService, credentials: { clientId: string; clientSecret: string } = service): Promise<string> {
+  const res = await requestToken(service, { grant_type: "client_credentials", scope: "all-apis" }, credentials);
+  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
