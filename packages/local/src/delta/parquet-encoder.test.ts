@@ -71,7 +71,8 @@ describe("createParquetEncoder", () => {
     assert.equal(createParquetEncoder({ codec: "uncompressed" }).codecSuffix, "");
   });
 
-  it("encodes 100k rows × 3 columns quickly", (t) => {
+  // Speed is the bench's concern (timed assertions fail on a loaded machine); this checks the output.
+  it("encodes 100k rows × 3 columns into one readable file", (t) => {
     const fields = parseColumnList("device STRING NOT NULL, reading BIGINT, at TIMESTAMP");
     const many = Array.from({ length: 100_000 }, (_, i) => ({ device: `sensor-${i % 1000}`, reading: BigInt(i), at: 1_700_000_000_000_000n + BigInt(i) }));
     const encoder = createParquetEncoder();
@@ -81,6 +82,8 @@ describe("createParquetEncoder", () => {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const rate = Math.round(many.length / seconds);
     t.diagnostic(`encoded 100000 rows x 3 cols in ${(seconds * 1000).toFixed(0)} ms = ${rate} rows/s, ${out.length} bytes`);
-    assert.ok(rate > 50_000, `only ${rate} rows/s`);
+    const back = readDataFileRows(out, { fields, mode: "none", partitionValues: {}, deletedRows: [], where: "test" });
+    assert.equal(back.length, many.length);
+    assert.deepEqual(back[99_999], many[99_999]);
   });
 });
