@@ -39,17 +39,17 @@ export function requireTableAccess(access: CatalogAccess, action: TableAction, n
   if (access.grants === undefined) return;
   requireSchemaUse(access, name.catalog, name.schema);
   if (action === "create") {
-    require(access, ["CREATE_TABLE"], `${name.catalog}.${name.schema}`, "schema");
+    requirePrivilege(access, ["CREATE_TABLE"], `${name.catalog}.${name.schema}`, "schema");
     return;
   }
-  require(access, TABLE_PRIVILEGES[action], name.fullName, "table");
+  requirePrivilege(access, TABLE_PRIVILEGES[action], name.fullName, "table");
 }
 
 /** Throws 403 unless `access` holds USE_CATALOG and USE_SCHEMA on the schema. */
 export function requireSchemaUse(access: CatalogAccess, catalog: string, schema: string): void {
   if (access.grants === undefined) return;
-  require(access, ["USE_CATALOG"], catalog, "catalog");
-  require(access, ["USE_SCHEMA"], `${catalog}.${schema}`, "schema");
+  requirePrivilege(access, ["USE_CATALOG"], catalog, "catalog");
+  requirePrivilege(access, ["USE_SCHEMA"], `${catalog}.${schema}`, "schema");
 }
 
 /** True when a listing shows the table to `access` (SELECT or BROWSE, as Unity Catalog lists). */
@@ -57,7 +57,7 @@ export function canSeeTable(access: CatalogAccess, name: TableName): boolean {
   return access.grants === undefined || TABLE_PRIVILEGES.get.some((p) => access.grants?.has(p, name.fullName));
 }
 
-function require(access: CatalogAccess, anyOf: readonly Privilege[], securable: string, kind: string): void {
+function requirePrivilege(access: CatalogAccess, anyOf: readonly Privilege[], securable: string, kind: string): void {
   if (anyOf.some((p) => access.grants?.has(p, securable))) return;
   throw new HttpError(403, "PERMISSION_DENIED", `Client ${quote(access.clientId)} does not have ${anyOf.join(" or ")} on ${kind} '${securable}'.`);
 }

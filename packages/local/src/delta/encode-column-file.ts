@@ -5,9 +5,9 @@
  * work, which would otherwise stall every stream of the service). Jobs run one at a time in the worker,
  * in the order they were sent. If the worker cannot start or dies, work falls back to this thread.
  */
-import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import workerLocation from "./column-file-worker-path.cjs";
 import type { DeltaField } from "../schema/delta-type.js";
 import { encodeColumnFileHere, toJobBatch, type ColumnFileJob, type ColumnFileReply } from "./column-file-job.js";
 import type { ParquetCodec } from "./parquet-encoder.js";
@@ -59,11 +59,10 @@ export function encodeColumnFile(fields: readonly DeltaField[], batches: readonl
 // The build has a .js worker. Sources run through tsx (tests, the bench) have a .ts one, and a worker
 // thread does not inherit tsx's loader, so a small bootstrap registers it before importing the worker.
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./column-file-worker.js", import.meta.url));
-  const entry = new URL("./column-file-worker.ts", import.meta.url).href;
-  // Resolved from here, not from the working directory (`zerobus local` runs anywhere).
+  if (!workerLocation.fromSource) return new Worker(workerLocation.workerPath);
+  const entry = pathToFileURL(workerLocation.workerPath).href;
   // (require.resolve finds tsx's CommonJS build; its ES module build sits next to it.)
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const tsxApi = pathToFileURL(workerLocation.resolveTsxEsmApi().replace(/\.cjs$/, ".mjs")).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true });
 }
