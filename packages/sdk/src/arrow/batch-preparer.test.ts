@@ -31,6 +31,13 @@ describe("BatchPreparer", () => {
     assert.deepEqual(batch.frames.map((f) => f.rows), [10, 5]);
   });
 
+  it("refuses, by name, a RecordBatch built with another copy of apache-arrow (a module whose Schema class differs)", () => {
+    const otherCopy = { ...arrow, Schema: class OtherSchema {} } as unknown as typeof arrow;
+    const p = new IpcBatchPreparer(otherCopy, VectorAssembler, declaredSchema(arrow, { tableName: "a.b.c", schemaFields: NUMBERED_FIELDS }));
+    assert.throws(() => p.prepare(numberedBatch(0, 10)), refusedWith(/another copy of apache-arrow/));
+    assert.equal(p.prepare(ipcBytes(numberedBatch(0, 10))).rows, 10);
+  });
+
   it("splits a batch over 2 MiB by rows into frames of at most 2 MiB", () => {
     const batch = preparer().prepare(numberedBatch(0, 200_000, 20));
     assert.ok(batch.frames.length >= 3);

@@ -68,6 +68,14 @@ export class IpcBatchPreparer implements BatchPreparer {
     if (typeof candidate !== "object" || candidate === null || !candidate.schema || !Array.isArray(candidate.schema.fields)) {
       throw refused(`expected Arrow IPC stream bytes, an apache-arrow RecordBatch or a Table, got ${candidate === null ? "null" : typeof candidate}`);
     }
+    if (!(candidate.schema instanceof this.#arrow.Schema)) {
+      // Two copies of apache-arrow (an ESM and a CommonJS load, or two versions) do not recognise each
+      // other's types; say so instead of reporting equal-looking columns as different.
+      throw refused(
+        "the batch was built with another copy of apache-arrow than the one the SDK loads (two versions, or an ES module and a CommonJS load of it): " +
+          "use one apache-arrow for both, or pass IPC stream bytes (tableToIPC(table, \"stream\"))",
+      );
+    }
     this.#checkSchema(candidate.schema);
     const batches = Array.isArray(candidate.batches) ? (candidate as unknown as Table).batches : [candidate as unknown as RecordBatch];
     const frames: ArrowFrame[] = [];
