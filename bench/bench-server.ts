@@ -5,6 +5,7 @@
  * a child process; prints `{"port": N, "httpPort": M}` on stdout when ready.
  */
 import * as grpc from "@grpc/grpc-js";
+import { rawBidiMethod, serveAckingCall } from "./acking-sink.js";
 import { addFlightSink, startTokenEndpoint } from "./arrow-sink.js";
 import { scanRequest } from "./wire-scan.js";
 
@@ -22,44 +23,20 @@ function ackResponse(offset: number): Buffer {
 }
 
 function handle(call: grpc.ServerDuplexStream<Buffer, Buffer>): void {
-  call.sendMetadata(new grpc.Metadata());
   let highest = -1;
-  let scheduled = false;
-  const flushAck = () => {
-    scheduled = false;
-    call.write(ackResponse(highest));
-  };
-  call.on("data", (buf: Buffer) => {
+  const onFrame = (buf: Buffer): Buffer | "ack" => {
     const request = scanRequest(buf);
-    if (request.kind === "create") return void call.write(CREATE_RESPONSE);
+    if (request.kind === "create") return CREATE_RESPONSE;
     // Physical offsets are contiguous per call, so counting requests gives the offset without trusting it
     // (the ceiling client re-sends cached envelopes).
     highest++;
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flushAck);
-    }
-  });
-  call.on("end", () => call.end());
-  call.on("error", () => {});
+    return "ack";
+  };
+  serveAckingCall(call, onFrame, () => ackResponse(highest));
 }
 
-const identity = (b: Buffer) => b;
 const server = new grpc.Server({ "grpc.max_receive_message_length": -1 });
-server.addService(
-  {
-    EphemeralStream: {
-      path: "/databricks.zerobus.Zerobus/EphemeralStream",
-      requestStream: true,
-      responseStream: true,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  },
-  { EphemeralStream: handle },
-);
+server.addService({ EphemeralStream: rawBidiMethod("/databricks.zerobus.Zerobus/EphemeralStream") }, { EphemeralStream: handle });
 addFlightSink(server);
 const tokens = await startTokenEndpoint();
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {

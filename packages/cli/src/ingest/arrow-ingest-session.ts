@@ -13,6 +13,7 @@ import { CliError, errorText } from "../cli-error.js";
 import type { ConnectionSettings } from "../connection-settings.js";
 import { BatchInputError, type BatchLocation } from "../input/columnar-batches.js";
 import { createSdk, headerSource } from "./sdk-connection.js";
+import { StreamSession } from "./stream-session.js";
 
 /** Where and how to ingest. */
 export interface ArrowIngestTarget {
@@ -25,16 +26,15 @@ export interface ArrowIngestTarget {
 }
 
 /** An open Arrow stream plus what it takes to say where a failure leaves the input. */
-export class ArrowIngestSession {
+export class ArrowIngestSession extends StreamSession<ZerobusArrowStream> {
   #sentRows = 0;
   /** The first row sent, across all files; files by the index of their row 0. */
   #firstIndex: number | undefined;
   readonly #files: Array<{ file: string; start: number }> = [];
 
-  private constructor(
-    private readonly sdk: ZerobusSdk,
-    private readonly stream: ZerobusArrowStream,
-  ) {}
+  private constructor(sdk: ZerobusSdk, stream: ZerobusArrowStream) {
+    super(sdk, stream);
+  }
 
   /** Opens the stream; a `CliError` when the service refuses (unknown table, bad credentials, a schema it does not take). */
   static async open(target: ArrowIngestTarget): Promise<ArrowIngestSession> {
@@ -71,24 +71,7 @@ export class ArrowIngestSession {
     this.#sentRows += batch.numRows;
   }
 
-  /** Flushes and closes the stream (everything sent is then in the table), or throws as `send` does. */
-  async finish(): Promise<void> {
-    try {
-      await this.stream.close();
-    } catch (err) {
-      throw await this.failure(err);
-    } finally {
-      this.sdk.close();
-    }
-  }
-
-  /** Closes without reporting anything (the run is failing for another reason). */
-  async abandon(): Promise<void> {
-    await this.stream.close().catch(() => {});
-    this.sdk.close();
-  }
-
-  private async failure(err: unknown): Promise<CliError> {
+  protected async failure(err: unknown): Promise<CliError> {
     const message = errorText(err);
     await this.stream.close().catch(() => {});
     const unacked = await this.unackedRows();

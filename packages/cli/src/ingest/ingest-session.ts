@@ -15,6 +15,7 @@ import type { ConnectionSettings } from "../connection-settings.js";
 import { RecordInputError } from "../input/input-records.js";
 import { RecordLocator, type PendingRecord } from "./record-locator.js";
 import { createSdk, headerSource } from "./sdk-connection.js";
+import { StreamSession } from "./stream-session.js";
 
 /** Where and how to ingest. */
 export interface IngestTarget {
@@ -29,16 +30,18 @@ export interface IngestTarget {
 }
 
 /** An open stream plus what it takes to say which record a failure is about. */
-export class IngestSession {
+export class IngestSession extends StreamSession<ZerobusStream> {
   #nextOffset = 0;
   #sentRecords = 0;
 
   private constructor(
     private readonly target: IngestTarget,
-    private readonly sdk: ZerobusSdk,
-    private readonly stream: ZerobusStream,
+    sdk: ZerobusSdk,
+    stream: ZerobusStream,
     private readonly locator: RecordLocator,
-  ) {}
+  ) {
+    super(sdk, stream);
+  }
 
   /** Opens the stream; a `CliError` when the service refuses (unknown table, bad credentials, bad descriptor). */
   static async open(target: IngestTarget): Promise<IngestSession> {
@@ -82,23 +85,6 @@ export class IngestSession {
     this.#sentRecords += records.length;
   }
 
-  /** Flushes and closes the stream (everything sent is then in the table), or throws as `send` does. */
-  async finish(): Promise<void> {
-    try {
-      await this.stream.close();
-    } catch (err) {
-      throw await this.failure(err);
-    } finally {
-      this.sdk.close();
-    }
-  }
-
-  /** Closes without reporting anything (the run is failing for another reason). */
-  async abandon(): Promise<void> {
-    await this.stream.close().catch(() => {});
-    this.sdk.close();
-  }
-
   // The SDK checks records before anything is sent; for a batch, find the record by sending one at a time.
   private async refusedBeforeSending(records: PendingRecord[], err: unknown): Promise<void> {
     if (records.length === 1) throw new RecordInputError(records[0]!.location, `the SDK refused the record: ${errorText(err)}`);
@@ -120,7 +106,7 @@ export class IngestSession {
   }
 
   /** Builds the error for a failed stream; resends what a refused batch took down with the bad record. */
-  private async failure(err: unknown): Promise<CliError> {
+  protected async failure(err: unknown): Promise<CliError> {
     const message = errorText(err);
     const located = this.locator.locate(message);
     const first = this.locator.firstUnacked();

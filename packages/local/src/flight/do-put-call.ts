@@ -6,17 +6,16 @@
  * Memory is bounded: the call stops reading while its unacknowledged frames hold too many bytes.
  */
 import { randomUUID } from "node:crypto";
-import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 import type { TableName } from "../catalog/table-name.js";
 import type { TableInfo } from "../catalog/table-store.js";
 import { columnBatchBytes, prewarmColumnFileEncoder, type DeltaTableWriter } from "../delta/index.js";
 import { AckSequencer } from "../service/ack-sequencer.js";
-import { commitFailure, isUnsupportedFeature, unsupportedTable, type IngestContext } from "../service/ingest-call.js";
+import { commitFailure, isUnsupportedFeature, refuse, unsupportedTable } from "../service/call-failures.js";
+import { CallLifecycle, type OpenCall } from "../service/call-lifecycle.js";
 import { schemaValidationError } from "../service/schema-validation-status.js";
-import type { ServiceCall } from "../service/service-call.js";
 import { authorizeCall, TABLE_HEADER } from "../service/stream-handshake.js";
 import { MAX_MESSAGE_BYTES } from "../service/wire-types.js";
-import { callStatus, CallStatusError, ERROR_CODES, GrpcStatus, type CallStatus } from "../service/zerobus-status.js";
+import { ERROR_CODES, GrpcStatus } from "../service/zerobus-status.js";
 import { ArrowSchemaMismatch, checkArrowSchema, type ColumnPlan } from "./arrow-schema-check.js";
 import { parseOffsetId, putResultFor, READY_ACK, type FlightAck } from "./flight-acks.js";
 import type { IncomingFlightData } from "./flight-service.js";
@@ -30,53 +29,34 @@ import { decodeRecordBatch, InvalidBatchError } from "./record-batch-decoder.js"
  */
 export const MAX_UNACKED_BYTES_PER_CALL = 64 * 1024 * 1024;
 
-type Duplex = ServerDuplexStream<IncomingFlightData, Buffer>;
-
-interface OpenPut {
+interface OpenPut extends OpenCall {
   table: TableInfo;
   plans: ColumnPlan[];
   writer: DeltaTableWriter;
-  streamId: string;
   nextOffset: bigint;
   /** Rows received through each tracked offset, oldest first (dropped once acked). */
   rowsThrough: FlightAck[];
   rowsReceived: number;
   lastAck: FlightAck;
-  acks: AckSequencer;
-  closing: boolean;
 }
 
 type PutState = { t: "starting" } | { t: "awaiting-schema"; table: TableName } | { t: "open"; put: OpenPut } | { t: "ended" };
 
 /** Handles one DoPut call. */
-export class DoPutCall implements ServiceCall {
+export class DoPutCall extends CallLifecycle<IncomingFlightData, Buffer, OpenPut> {
   private state: PutState = { t: "starting" };
-  private chain: Promise<void> = Promise.resolve();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private unackedBytes = 0;
   private paused = false;
 
-  constructor(
-    private readonly call: Duplex,
-    private readonly ctx: IngestContext,
-  ) {}
+  protected authorize(): void {
+    const table = authorizeCall(this.call.metadata, this.ctx.authority, this.ctx.noAuth);
+    // A record stream may name its table in create_stream; a DoPut has only the header.
+    if (table === undefined) throw refuse(GrpcStatus.INVALID_ARGUMENT, `DoPut needs the ${TABLE_HEADER} header naming the table`, ERROR_CODES.INVALID_REQUEST);
+    this.state = { t: "awaiting-schema", table };
+  }
 
-  /** Starts the call: headers out at once, then the header checks; frames are handled in order. */
-  start(): void {
-    this.call.sendMetadata(new Metadata());
-    this.ctx.calls.add(this);
-    this.call.on("cancelled", () => this.finish());
-    this.call.on("error", () => this.finish());
-    const failure = this.ctx.faults.takeStreamFailure();
-    if (failure !== undefined) return this.end(failure);
-    try {
-      const table = authorizeCall(this.call.metadata, this.ctx.authority, this.ctx.noAuth);
-      // A record stream may name its table in create_stream; a DoPut has only the header.
-      if (table === undefined) throw refuse(GrpcStatus.INVALID_ARGUMENT, `DoPut needs the ${TABLE_HEADER} header naming the table`, ERROR_CODES.INVALID_REQUEST);
-      this.state = { t: "awaiting-schema", table };
-    } catch (err) {
-      return this.endWith(err);
-    }
+  // Frames are handled in order; their bytes are held from arrival until their ack.
+  protected listen(): void {
     this.call.on("data", (incoming: IncomingFlightData) => {
       // Counted from arrival: frames waiting in the chain (behind the table lookup, say) are held too.
       this.hold(incoming.bytes);
@@ -89,43 +69,27 @@ export class DoPutCall implements ServiceCall {
         }
       });
     });
-    this.call.on("end", () => this.enqueue(() => this.onHalfClose()));
   }
 
   get tableName(): string | undefined {
     return this.state.t === "open" ? this.state.put.table.name.fullName : this.state.t === "awaiting-schema" ? this.state.table.fullName : undefined;
   }
 
-  /**
-   * Asks the client to rotate (a PutResult with `close_stream_duration_ms`), keeps acking for
-   * `durationMs`, then ends the call with UNAVAILABLE (Error Code 6002) unless the client half-closed first.
-   */
-  announceClose(durationMs: number): void {
-    if (this.state.t !== "open" || this.state.put.closing) return;
-    const put = this.state.put;
-    put.closing = true;
-    void this.send(putResultFor(put.lastAck, durationMs));
-    this.after(durationMs, async () => {
-      await put.acks.drain();
-      this.end(callStatus(GrpcStatus.UNAVAILABLE, `Stream timeout reached. Closing the stream (ID: ${put.streamId})`, ERROR_CODES.STREAM_LIFETIME));
-    });
+  protected openStream(): OpenPut | undefined {
+    return this.state.t === "open" ? this.state.put : undefined;
   }
 
-  end(status: CallStatus): void {
-    if (this.state.t === "ended") return;
-    this.finish();
-    if (status.code === GrpcStatus.OK) this.call.end();
-    else this.call.emit("error", { code: status.code, details: status.details, metadata: status.metadata });
+  protected isEnded(): boolean {
+    return this.state.t === "ended";
   }
 
-  private enqueue(step: () => void | Promise<void>): void {
-    this.chain = this.chain.then(step).catch((err: unknown) => this.refuseAfterAcks(err));
+  protected markEnded(): void {
+    this.state = { t: "ended" };
   }
 
-  // Frames accepted before a refused one are committed; ack them before ending, or the client resends them.
-  private async refuseAfterAcks(err: unknown): Promise<void> {
-    if (this.state.t === "open" && err instanceof CallStatusError) await this.state.put.acks.drain();
-    this.endWith(err);
+  /** A PutResult with `close_stream_duration_ms` asks the client to rotate (ARROW-FLIGHT.md §7). */
+  protected closeSignal(put: OpenPut, durationMs: number): Buffer {
+    return putResultFor(put.lastAck, durationMs);
   }
 
   /** Handles one frame; true when its bytes stay held until its ack. */
@@ -180,7 +144,7 @@ export class DoPutCall implements ServiceCall {
     };
     this.state = { t: "open", put };
     await this.send(putResultFor(READY_ACK));
-    if (this.ctx.streamLifetimeMs !== undefined) this.after(this.ctx.streamLifetimeMs, () => this.announceClose(this.ctx.closeSignalDurationMs));
+    this.startLifetime();
   }
 
   private ingest(put: OpenPut, frame: FlightData, wireBytes: number): boolean {
@@ -241,40 +205,6 @@ export class DoPutCall implements ServiceCall {
       this.call.resume();
     }
   }
-
-  private async onHalfClose(): Promise<void> {
-    if (this.state.t === "open") await this.state.put.acks.drain();
-    this.end({ code: GrpcStatus.OK, details: "OK" });
-  }
-
-  private send(result: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.state.t === "ended") return resolve();
-      this.call.write(result, (err?: Error | null) => (err ? reject(err) : resolve()));
-    });
-  }
-
-  private after(ms: number, run: () => void | Promise<void>): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.enqueue(run);
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private endWith(err: unknown): void {
-    if (err instanceof CallStatusError) return this.end(err.status);
-    if (isUnsupportedFeature(err)) return this.end(unsupportedTable(err, this.tableName).status);
-    this.end(callStatus(GrpcStatus.INTERNAL, `Internal error: ${(err as Error)?.message ?? String(err)}`, ERROR_CODES.INTERNAL));
-  }
-
-  private finish(): void {
-    if (this.state.t === "open") this.state.put.acks.close();
-    this.state = { t: "ended" };
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.ctx.calls.delete(this);
-  }
 }
 
 function readOrRefuse(dataHeader: Uint8Array, where: string) {
@@ -290,8 +220,4 @@ function describeMetadata(bytes: Uint8Array): string {
   if (bytes.length === 0) return "none";
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 80)).toString("utf8");
   return JSON.stringify(text) + (bytes.length > 80 ? "…" : "");
-}
-
-function refuse(code: GrpcStatus, text: string, errorCode: number): CallStatusError {
-  return new CallStatusError(callStatus(code, text, errorCode));
 }

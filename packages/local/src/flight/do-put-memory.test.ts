@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { describe, it } from "node:test";
 import { Metadata } from "@grpc/grpc-js";
-import type { IngestContext } from "../service/ingest-call.js";
+import type { IngestContext } from "../service/call-lifecycle.js";
 import { FaultState } from "../service/service-faults.js";
 import { DoPutCall, MAX_UNACKED_BYTES_PER_CALL } from "./do-put-call.js";
 import type { IncomingFlightData } from "./flight-service.js";

@@ -7,7 +7,8 @@ import type { Http2Session } from "node:http2";
 import { DoPutCall } from "../flight/do-put-call.js";
 import { FLIGHT_SERVICE, type IncomingFlightData } from "../flight/flight-service.js";
 import { CallGuard, type CallGuardOptions } from "./call-guard.js";
-import { IngestCall, type IngestContext } from "./ingest-call.js";
+import type { IngestContext } from "./call-lifecycle.js";
+import { IngestCall } from "./ingest-call.js";
 import {
   deserializeRequest,
   EPHEMERAL_STREAM_PATH,

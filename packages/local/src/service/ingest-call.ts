@@ -4,86 +4,50 @@
  * are committed to the Delta table.
  */
 import { randomUUID } from "node:crypto";
-import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
-import type { TokenAuthority } from "../auth/token-authority.js";
+import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { TableName } from "../catalog/table-name.js";
-import type { TableStore } from "../catalog/table-store.js";
 import { DeltaError, type DeltaTableWriter } from "../delta/index.js";
 import { InvalidRecordError } from "../records/decode-records.js";
-import type { AdmissionControl, Release } from "./admission-control.js";
+import type { Release } from "./admission-control.js";
+import { commitFailure, isUnsupportedFeature, refuse, unsupportedTable } from "./call-failures.js";
+import { CallLifecycle, type IngestContext, type OpenCall } from "./call-lifecycle.js";
 import { decodeRequest, type DecodedRequest } from "./decode-request.js";
 import type { InflightBudget } from "./inflight-budget.js";
 import { recordArraySource, type RecordSource } from "./wire-record-batch.js";
 import { AckSequencer } from "./ack-sequencer.js";
-import type { ServiceCall } from "./service-call.js";
-import type { FaultState } from "./service-faults.js";
 import { authorizeCall, setUpStream, type StreamSetup } from "./stream-handshake.js";
-import type { TableWriters } from "./table-writers.js";
 import { int64ToBigInt, MAX_MESSAGE_BYTES, type IncomingRequest, type StreamRequest, type StreamResponse } from "./wire-types.js";
-import { callStatus, CallStatusError, ERROR_CODES, GrpcStatus, type CallStatus } from "./zerobus-status.js";
-
-/** What every call shares: the service's parts and settings. */
-export interface IngestContext {
-  authority: TokenAuthority;
-  noAuth: boolean;
-  store: TableStore;
-  writers: TableWriters;
-  faults: FaultState;
-  /** Announce a close this long after a stream opens; `undefined` for no limit. */
-  streamLifetimeMs: number | undefined;
-  /** The duration a lifetime CloseStreamSignal announces. */
-  closeSignalDurationMs: number;
-  /** The calls in progress, record streams and Arrow Flight DoPuts (each call adds and removes itself). */
-  calls: Set<ServiceCall>;
-  /** The in-flight budgets every request is admitted against. */
-  admission: AdmissionControl;
-}
+import { ERROR_CODES, GrpcStatus } from "./zerobus-status.js";
 
 /** Requests a call queues before it stops reading (one being handled, one waiting). */
 const MAX_QUEUED_REQUESTS = 1;
 
 type Duplex = ServerDuplexStream<IncomingRequest, StreamResponse>;
 
-interface OpenStream extends StreamSetup {
-  streamId: string;
+interface OpenStream extends StreamSetup, OpenCall {
   writer: DeltaTableWriter;
   nextOffset: bigint;
-  acks: AckSequencer;
-  closing: boolean;
 }
 
 type CallState = { t: "awaiting-create"; headerTable: TableName | undefined } | { t: "open"; stream: OpenStream } | { t: "ended" };
 
 /** Handles one EphemeralStream call. */
-export class IngestCall implements ServiceCall {
+export class IngestCall extends CallLifecycle<IncomingRequest, StreamResponse, OpenStream> {
   private state: CallState = { t: "awaiting-create", headerTable: undefined };
-  // Requests are handled strictly one after another (create_stream is asynchronous).
-  private chain: Promise<void> = Promise.resolve();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly budget: InflightBudget;
   // Requests received and not yet being handled.
   private queued = 0;
 
-  constructor(
-    private readonly call: Duplex,
-    private readonly ctx: IngestContext,
-  ) {
+  constructor(call: Duplex, ctx: IngestContext) {
+    super(call, ctx);
     this.budget = ctx.admission.callBudget();
   }
 
-  /** Starts the call: headers out at once (clients wait for them before sending), then the checks. */
-  start(): void {
-    this.call.sendMetadata(new Metadata());
-    this.ctx.calls.add(this);
-    this.call.on("cancelled", () => this.finish());
-    this.call.on("error", () => this.finish());
-    const failure = this.ctx.faults.takeStreamFailure();
-    if (failure !== undefined) return this.end(failure);
-    try {
-      this.state = { t: "awaiting-create", headerTable: authorizeCall(this.call.metadata, this.ctx.authority, this.ctx.noAuth) };
-    } catch (err) {
-      return this.endWith(err);
-    }
+  protected authorize(): void {
+    this.state = { t: "awaiting-create", headerTable: authorizeCall(this.call.metadata, this.ctx.authority, this.ctx.noAuth) };
+  }
+
+  protected listen(): void {
     limitReadAhead(this.call);
     this.call.on("data", (incoming: IncomingRequest) => {
       // Stop reading while requests wait: unread messages stay with the client (HTTP/2 flow control)
@@ -94,7 +58,6 @@ export class IngestCall implements ServiceCall {
         return this.onRequest(incoming);
       });
     });
-    this.call.on("end", () => this.enqueue(() => this.onHalfClose()));
   }
 
   /** The table this call streams into, once open. */
@@ -102,41 +65,21 @@ export class IngestCall implements ServiceCall {
     return this.state.t === "open" ? this.state.stream.table.name.fullName : undefined;
   }
 
-  /**
-   * Announces that the server will close this stream: sends CloseStreamSignal, keeps acking for
-   * `durationMs`, then ends the call with UNAVAILABLE (Error Code 6002) once its acks are out.
-   */
-  announceClose(durationMs: number): void {
-    if (this.state.t !== "open" || this.state.stream.closing) return;
-    const stream = this.state.stream;
-    stream.closing = true;
+  protected openStream(): OpenStream | undefined {
+    return this.state.t === "open" ? this.state.stream : undefined;
+  }
+
+  protected isEnded(): boolean {
+    return this.state.t === "ended";
+  }
+
+  protected markEnded(): void {
+    this.state = { t: "ended" };
+  }
+
+  protected closeSignal(_open: OpenStream, durationMs: number): StreamResponse {
     const seconds = Math.floor(durationMs / 1000);
-    void this.send({ close_stream_signal: { duration: { seconds: String(seconds), nanos: Math.round((durationMs - seconds * 1000) * 1e6) } } });
-    this.after(durationMs, async () => {
-      await stream.acks.drain();
-      this.end(callStatus(GrpcStatus.UNAVAILABLE, `Stream timeout reached. Closing the stream (ID: ${stream.streamId})`, ERROR_CODES.STREAM_LIFETIME));
-    });
-  }
-
-  /** Ends the call with `status` (no-op once ended). */
-  end(status: CallStatus): void {
-    if (this.state.t === "ended") return;
-    this.finish();
-    if (status.code === GrpcStatus.OK) this.call.end();
-    else this.call.emit("error", { code: status.code, details: status.details, metadata: status.metadata });
-  }
-
-  private enqueue(step: () => void | Promise<void>): void {
-    this.chain = this.chain.then(step).catch((err: unknown) => this.refuseAfterAcks(err));
-  }
-
-  /**
-   * Ends the call for a refused request, but only after the requests accepted before it are acked: their
-   * rows are committed, and a committed row the client never saw acked would be sent again.
-   */
-  private async refuseAfterAcks(err: unknown): Promise<void> {
-    if (this.state.t === "open" && err instanceof CallStatusError) await this.state.stream.acks.drain();
-    this.endWith(err);
+    return { close_stream_signal: { duration: { seconds: String(seconds), nanos: Math.round((durationMs - seconds * 1000) * 1e6) } } };
   }
 
   private async onRequest(incoming: IncomingRequest): Promise<void> {
@@ -178,9 +121,7 @@ export class IngestCall implements ServiceCall {
     });
     this.state = { t: "open", stream: { ...setup, streamId, writer, nextOffset: 0n, acks, closing: false } };
     await this.send({ create_stream_response: { stream_id: streamId } });
-    if (this.ctx.streamLifetimeMs !== undefined) {
-      this.after(this.ctx.streamLifetimeMs, () => this.announceClose(this.ctx.closeSignalDurationMs));
-    }
+    this.startLifetime();
   }
 
   private async ingest(stream: OpenStream, request: StreamRequest, bytes: number): Promise<void> {
@@ -247,42 +188,6 @@ export class IngestCall implements ServiceCall {
       throw err;
     }
   }
-
-  private async onHalfClose(): Promise<void> {
-    // The client is done sending: finish its outstanding commits and acks, then end with OK.
-    if (this.state.t === "open") await this.state.stream.acks.drain();
-    this.end({ code: GrpcStatus.OK, details: "OK" });
-  }
-
-  private send(response: StreamResponse): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.state.t === "ended") return resolve();
-      this.call.write(response, (err?: Error | null) => (err ? reject(err) : resolve()));
-    });
-  }
-
-  private after(ms: number, run: () => void | Promise<void>): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.enqueue(run);
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private endWith(err: unknown): void {
-    if (err instanceof CallStatusError) return this.end(err.status);
-    if (isUnsupportedFeature(err)) return this.end(unsupportedTable(err, this.tableName).status);
-    this.end(callStatus(GrpcStatus.INTERNAL, `Internal error: ${(err as Error)?.message ?? String(err)}`, ERROR_CODES.INTERNAL));
-  }
-
-  /** Releases the call's resources; after this nothing more is sent. */
-  private finish(): void {
-    if (this.state.t === "open") this.state.stream.acks.close();
-    this.state = { t: "ended" };
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.ctx.calls.delete(this);
-  }
 }
 
 function recordsOf(request: StreamRequest): RecordSource | undefined {
@@ -307,30 +212,4 @@ function recordsOf(request: StreamRequest): RecordSource | undefined {
 function limitReadAhead(call: Duplex): void {
   const state = (call as unknown as { _readableState?: { highWaterMark?: number } })._readableState;
   if (state !== undefined && typeof state.highWaterMark === "number") state.highWaterMark = 1;
-}
-
-/** The status a failed commit ends a stream with (shared with Arrow Flight calls). */
-export function commitFailure(err: unknown, table: string): CallStatusError {
-  if (err instanceof CallStatusError) return err;
-  if (err instanceof DeltaError && err.code === "WRITER_CLOSED") {
-    return refuse(GrpcStatus.UNAVAILABLE, `Table '${table}' is closing: ${err.message}`, ERROR_CODES.UNAVAILABLE);
-  }
-  if (err instanceof DeltaError && err.code === "ROW_INVALID") return refuse(GrpcStatus.INVALID_ARGUMENT, err.message, ERROR_CODES.INVALID_RECORD);
-  if (isUnsupportedFeature(err)) return unsupportedTable(err, table);
-  return refuse(GrpcStatus.INTERNAL, `Failed to commit to table '${table}': ${(err as Error)?.message ?? String(err)}`, ERROR_CODES.INTERNAL);
-}
-
-export function isUnsupportedFeature(err: unknown): err is DeltaError {
-  return err instanceof DeltaError && err.code === "UNSUPPORTED_FEATURE";
-}
-
-// Not retriable (INVALID_ARGUMENT): the SDKs retry FAILED_PRECONDITION and INTERNAL, and no retry
-// can make this service support a table feature.
-export function unsupportedTable(err: DeltaError, table: string | undefined): CallStatusError {
-  const name = table === undefined ? "The table" : `Table '${table}'`;
-  return refuse(GrpcStatus.INVALID_ARGUMENT, `${name} cannot be written by this service: ${err.message}`, ERROR_CODES.UNSUPPORTED_TABLE_FEATURE);
-}
-
-function refuse(code: GrpcStatus, text: string, errorCode: number): CallStatusError {
-  return new CallStatusError(callStatus(code, text, errorCode));
 }

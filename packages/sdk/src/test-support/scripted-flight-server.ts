@@ -8,6 +8,7 @@ import { DO_PUT_METHOD } from "../arrow/flight-protocol.js";
 import { MessageKind, recordBatchLayout } from "../arrow/ipc-messages.js";
 import { rootTable, readUint8 } from "../arrow/flatbuffer-reader.js";
 import { readVarint } from "../wire/varint.js";
+import { ScriptedDuplexCall, startScriptedService, type ScriptedMethod, type ScriptedService } from "./scripted-grpc-service.js";
 
 /** One FlightData frame as the test sees it. */
 export interface ReceivedFrame {
@@ -50,61 +51,17 @@ export function decodeFlightFrame(bytes: Buffer): ReceivedFrame {
 }
 
 /** One DoPut call. */
-export class ScriptedFlightCall {
-  readonly metadata: Record<string, string>;
-  readonly received: ReceivedFrame[] = [];
-  readonly #queue: ReceivedFrame[] = [];
-  #wake: (() => void) | undefined;
-  #clientEnded = false;
-  #finished = false;
+export class ScriptedFlightCall extends ScriptedDuplexCall<ReceivedFrame> {
   #rowsAcked = 0;
-  readonly #call: grpc.ServerDuplexStream<Buffer, Buffer>;
-  /** Resolves when the call is over. */
-  readonly done: Promise<void>;
-  #markDone!: () => void;
 
   constructor(call: grpc.ServerDuplexStream<Buffer, Buffer>) {
-    this.#call = call;
-    this.metadata = Object.fromEntries(Object.entries(call.metadata.getMap()).map(([k, v]) => [k, String(v)]));
-    this.done = new Promise((resolve) => (this.#markDone = resolve));
-    call.on("data", (bytes: Buffer) => {
-      const frame = decodeFlightFrame(bytes);
-      this.received.push(frame);
-      this.#queue.push(frame);
-      this.#wake?.();
-    });
-    call.on("end", () => {
-      this.#clientEnded = true;
-      this.#wake?.();
-    });
-    call.on("cancelled", () => {
-      this.#clientEnded = this.#finished = true;
-      this.#wake?.();
-      this.#markDone();
-    });
-    call.on("error", () => {});
-  }
-
-  /** Whether the client half-closed (or cancelled). */
-  get clientEnded(): boolean {
-    return this.#clientEnded;
-  }
-
-  /** The next frame, or `null` once the client has half-closed or cancelled. */
-  async next(): Promise<ReceivedFrame | null> {
-    while (this.#queue.length === 0) {
-      if (this.#clientEnded) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-      this.#wake = undefined;
-    }
-    return this.#queue.shift()!;
+    super(call, decodeFlightFrame);
   }
 
   /** Sends a PutResult whose app_metadata is `json`. */
   sendMetadata(json: string): void {
-    if (this.#finished) return;
     const metadata = Buffer.from(json);
-    this.#call.write(Buffer.concat([Buffer.from([0x0a, metadata.length]), metadata]));
+    this.write(Buffer.concat([Buffer.from([0x0a, metadata.length]), metadata]));
   }
 
   /** The ready signal. */
@@ -126,55 +83,20 @@ export class ScriptedFlightCall {
 
   /** Ends the call with `code` (OK by default). */
   end(code: number = grpc.status.OK, details = "", trailers?: grpc.Metadata): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    if (code === grpc.status.OK) this.#call.end();
-    else this.#call.emit("error", Object.assign(new Error(details), { code, details, metadata: trailers }));
-    this.#markDone();
+    this.finishWith(code, details, trailers);
   }
 }
 
 /** A running scripted Flight server. */
-export interface ScriptedFlightServer {
-  readonly endpoint: string;
-  readonly calls: ScriptedFlightCall[];
-  /** Resolves with the n-th call (0-based) once it has arrived. */
-  call(index: number): Promise<ScriptedFlightCall>;
-  close(): Promise<void>;
-}
+export type ScriptedFlightServer = ScriptedService<ScriptedFlightCall>;
+
+const DO_PUT: ScriptedMethod<ScriptedFlightCall> = { name: "DoPut", path: DO_PUT_METHOD, wrap: (raw) => new ScriptedFlightCall(raw) };
 
 /** Starts a server handing every DoPut call to `script`. */
-export async function startScriptedFlightServer(
+export function startScriptedFlightServer(
   script: (call: ScriptedFlightCall, index: number) => void | Promise<void>,
 ): Promise<ScriptedFlightServer> {
-  const server = new grpc.Server({ "grpc.max_receive_message_length": -1 });
-  const calls: ScriptedFlightCall[] = [];
-  const arrivals: Array<() => void> = [];
-  const identity = (b: Buffer) => b;
-  server.addService(
-    { DoPut: { path: DO_PUT_METHOD, requestStream: true, responseStream: true, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
-    {
-      DoPut: (raw: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-        raw.sendMetadata(new grpc.Metadata());
-        const call = new ScriptedFlightCall(raw);
-        calls.push(call);
-        arrivals.splice(0).forEach((wake) => wake());
-        Promise.resolve(script(call, calls.length - 1)).catch((err: Error) => call.end(grpc.status.INTERNAL, `script failed: ${err.message}`));
-      },
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    async call(index) {
-      while (calls.length <= index) await new Promise<void>((resolve) => arrivals.push(resolve));
-      return calls[index]!;
-    },
-    close: async () => server.forceShutdown(),
-  };
+  return startScriptedService(DO_PUT, script, { "grpc.max_receive_message_length": -1 });
 }
 
 /** The usual script: ready after the schema frame, then every data frame acknowledged at once; OK at the half-close. */

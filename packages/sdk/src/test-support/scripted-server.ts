@@ -4,52 +4,13 @@
  * close signals), or end it with any status. `close()` fails the test's teardown if a call is left open.
  */
 import * as grpc from "@grpc/grpc-js";
+import { ScriptedDuplexCall, startScriptedService, type ScriptedMethod, type ScriptedService } from "./scripted-grpc-service.js";
 import { decodeRequest, encodeResponse, requestRecords, type DecodedRequest } from "./wire-schema.js";
 
-/** One client call, as the test sees it. */
-export class ScriptedCall {
-  readonly metadata: Record<string, string>;
-  readonly received: DecodedRequest[] = [];
-  #queue: DecodedRequest[] = [];
-  #wake: (() => void) | undefined;
-  #clientEnded = false;
-  #finished = false;
-  readonly #call: grpc.ServerDuplexStream<Buffer, Buffer>;
-  /** Resolves when the call is over (finished by the server, or cancelled by the client). */
-  readonly done: Promise<void>;
-  #markDone!: () => void;
-
+/** One `EphemeralStream` call, as the test sees it. */
+export class ScriptedCall extends ScriptedDuplexCall<DecodedRequest> {
   constructor(call: grpc.ServerDuplexStream<Buffer, Buffer>) {
-    this.#call = call;
-    this.metadata = Object.fromEntries(Object.entries(call.metadata.getMap()).map(([k, v]) => [k, String(v)]));
-    this.done = new Promise((resolve) => (this.#markDone = resolve));
-    call.on("data", (bytes: Buffer) => {
-      const request = decodeRequest(bytes);
-      this.received.push(request);
-      this.#queue.push(request);
-      this.#wake?.();
-    });
-    call.on("end", () => {
-      this.#clientEnded = true;
-      this.#wake?.();
-    });
-    call.on("cancelled", () => {
-      this.#clientEnded = true;
-      this.#finished = true;
-      this.#wake?.();
-      this.#markDone();
-    });
-    call.on("error", () => {});
-  }
-
-  /** The next request, or `null` once the client has half-closed or cancelled. */
-  async next(): Promise<DecodedRequest | null> {
-    while (this.#queue.length === 0) {
-      if (this.#clientEnded) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-      this.#wake = undefined;
-    }
-    return this.#queue.shift()!;
+    super(call, decodeRequest);
   }
 
   /** Waits for the next ingest request and returns its offset and records. */
@@ -58,14 +19,9 @@ export class ScriptedCall {
     return request ? requestRecords(request) : null;
   }
 
-  /** Whether the client cancelled or the server finished the call. */
-  get finished(): boolean {
-    return this.#finished;
-  }
-
   /** Sends a raw response object (protobufjs plain form). */
   send(response: Record<string, unknown>): void {
-    if (!this.#finished) this.#call.write(encodeResponse(response));
+    if (!this.finished) this.write(encodeResponse(response));
   }
 
   /** Answers the create request. */
@@ -90,72 +46,28 @@ export class ScriptedCall {
 
   /** Ends the call with `code` and `details`, and `trailers` (e.g. `grpc-status-details-bin`) if given. */
   end(code: number, details: string, trailers?: Record<string, string | Buffer>): void {
-    if (this.#finished) return;
-    this.#finished = true;
+    if (this.finished) return;
     const metadata = new grpc.Metadata();
     for (const [name, value] of Object.entries(trailers ?? {})) metadata.set(name, value);
-    if (code === grpc.status.OK) this.#call.end();
-    else this.#call.emit("error", Object.assign(new Error(details), { code, details, metadata }));
-    this.#markDone();
+    this.finishWith(code, details, metadata);
   }
 }
 
-/** A running scripted server. */
-export interface ScriptedServer {
-  /** `http://127.0.0.1:<port>` */
-  readonly endpoint: string;
-  readonly calls: ScriptedCall[];
-  /** Resolves with the n-th call (0-based) once it has arrived. */
-  call(index: number): Promise<ScriptedCall>;
-  /** Stops the server, cancelling open calls. */
-  close(): Promise<void>;
-}
+/** A running scripted `EphemeralStream` server. */
+export type ScriptedServer = ScriptedService<ScriptedCall>;
+
+const EPHEMERAL_STREAM: ScriptedMethod<ScriptedCall> = {
+  name: "EphemeralStream",
+  path: "/databricks.zerobus.Zerobus/EphemeralStream",
+  wrap: (raw) => new ScriptedCall(raw),
+};
 
 /**
  * Starts a server whose every `EphemeralStream` call is handed to `script`, with its 0-based index. Initial metadata is sent at
  * once, as the real service does (clients wait for it).
  */
-export async function startScriptedServer(script: (call: ScriptedCall, index: number) => void | Promise<void>): Promise<ScriptedServer> {
-  const server = new grpc.Server();
-  const calls: ScriptedCall[] = [];
-  const arrivals: Array<() => void> = [];
-  const identity = (b: Buffer) => b;
-  const definition: grpc.ServiceDefinition = {
-    EphemeralStream: {
-      path: "/databricks.zerobus.Zerobus/EphemeralStream",
-      requestStream: true,
-      responseStream: true,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  };
-  server.addService(definition, {
-    EphemeralStream: (raw: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-      raw.sendMetadata(new grpc.Metadata());
-      const call = new ScriptedCall(raw);
-      calls.push(call);
-      arrivals.splice(0).forEach((wake) => wake());
-      Promise.resolve(script(call, calls.length - 1)).catch((err: Error) => call.end(grpc.status.INTERNAL, `script failed: ${err.message}`));
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    async call(index) {
-      while (calls.length <= index) await new Promise<void>((resolve) => arrivals.push(resolve));
-      return calls[index]!;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.forceShutdown();
-        resolve();
-      }),
-  };
+export function startScriptedServer(script: (call: ScriptedCall, index: number) => void | Promise<void>): Promise<ScriptedServer> {
+  return startScriptedService(EPHEMERAL_STREAM, script);
 }
 
 /**

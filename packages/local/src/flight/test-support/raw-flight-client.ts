@@ -3,8 +3,9 @@
  * bytes) and exposes the PutResults' JSON and the final status with its trailers, with no SDK logic in
  * between. `ipcFrames` turns an apache-arrow table into the frames an official client would send.
  */
-import { Client, credentials, Metadata, type ClientDuplexStream, type StatusObject } from "@grpc/grpc-js";
+import type { Client, ClientDuplexStream, StatusObject } from "@grpc/grpc-js";
 import * as arrow from "apache-arrow";
+import { rawCallMetadata, rawGrpcClient, readResponses } from "../../service/test-support/raw-call.js";
 import { DO_PUT_PATH } from "../flight-wire.js";
 
 /** One FlightData frame to send: each part optional. */
@@ -72,48 +73,21 @@ export class RawFlightClient {
   private readonly client: Client;
 
   constructor(serverEndpoint: string) {
-    this.client = new Client(serverEndpoint.replace(/^https?:\/\//, ""), credentials.createInsecure(), {
-      "grpc.max_send_message_length": -1,
-      "grpc.max_receive_message_length": -1,
-    });
+    this.client = rawGrpcClient(serverEndpoint);
   }
 
   /** Opens a DoPut with the given headers. */
   open(options: { token?: string; table?: string; path?: string } = {}): RawPut {
-    const metadata = new Metadata();
-    if (options.token !== undefined) metadata.set("authorization", `Bearer ${options.token}`);
-    if (options.table !== undefined) metadata.set("x-databricks-zerobus-table-name", options.table);
     const call: ClientDuplexStream<FrameParts | Buffer, Buffer> = this.client.makeBidiStreamRequest(
       options.path ?? DO_PUT_PATH,
       (value: FrameParts | Buffer) => (Buffer.isBuffer(value) ? value : encodeFlightData(value)),
       (buffer: Buffer) => buffer,
-      metadata,
+      rawCallMetadata(options),
     );
-    const queue: Buffer[] = [];
-    const waiters: Array<{ resolve: (r: Buffer) => void; reject: (e: Error) => void }> = [];
-    let ended: StatusObject | undefined;
-    const status = new Promise<StatusObject>((resolve) => {
-      call.on("status", (s: StatusObject) => {
-        ended = s;
-        for (const w of waiters.splice(0)) w.reject(statusError(s));
-        resolve(s);
-      });
-    });
-    call.on("error", () => {}); // the status event carries the outcome
-    call.on("data", (result: Buffer) => {
-      const waiter = waiters.shift();
-      if (waiter !== undefined) waiter.resolve(result);
-      else queue.push(result);
-    });
-    const nextRaw = (): Promise<Buffer> => {
-      const ready = queue.shift();
-      if (ready !== undefined) return Promise.resolve(ready);
-      if (ended !== undefined) return Promise.reject(statusError(ended));
-      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
-    };
+    const { next, status } = readResponses(call);
     return {
       send: (frame) => void call.write(frame),
-      next: async () => putResultJson(await nextRaw()),
+      next: async () => putResultJson(await next()),
       status,
       end: () => call.end(),
     };
@@ -135,8 +109,4 @@ function putResultJson(result: Buffer): Record<string, number> {
     if (byte < 0x80) break;
   }
   return JSON.parse(result.subarray(at, at + length).toString("utf8")) as Record<string, number>;
-}
-
-function statusError(s: StatusObject): Error {
-  return Object.assign(new Error(`call ended with status ${s.code}: ${s.details}`), { code: s.code, details: s.details });
 }
