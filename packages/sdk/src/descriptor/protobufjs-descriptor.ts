@@ -5,6 +5,7 @@
  * by any protobufjs copy or version the application uses, and never resolves or mutates the caller's root.
  */
 import { NonRetriableException } from "../errors.js";
+import { withLinearFieldAdds } from "./linear-field-adds.js";
 import { DescriptorTypes, protobuf, toPlainDescriptor } from "./protobuf-runtime.js";
 import type { IFileDescriptorProto, IFileDescriptorSet } from "./protobuf-runtime.js";
 
@@ -35,6 +36,10 @@ export function filesOfProtobufjsType(type: ProtobufjsTypeLike): {
   files: IFileDescriptorProto[];
   fullName: string;
 } {
+  return withLinearFieldAdds(() => readFiles(type));
+}
+
+function readFiles(type: ProtobufjsTypeLike): { files: IFileDescriptorProto[]; fullName: string } {
   const top = type.root;
   // A Root has the empty name; a detached Type or Namespace is its own top and needs a wrapper.
   const json = top.name === "" ? top.toJSON() : { nested: { [top.name]: top.toJSON() } };

@@ -8,6 +8,7 @@ import type { DescMessageLike } from "./protobuf-es-descriptor.js";
 import { filesOfDescMessage, isDescMessage } from "./protobuf-es-descriptor.js";
 import type { ProtobufjsTypeLike } from "./protobufjs-descriptor.js";
 import { filesOfProtobufjsType, isProtobufjsType } from "./protobufjs-descriptor.js";
+import { withLinearFieldAdds } from "./linear-field-adds.js";
 import { DescriptorTypes, decodeDescriptorProto, encodeDescriptorProto, protobuf } from "./protobuf-runtime.js";
 import type { IDescriptorProto } from "./protobuf-runtime.js";
 import { checkSelfContained, makeSelfContained } from "./self-contained.js";
@@ -88,7 +89,7 @@ function buildMessageType(descriptor: SelfContainedDescriptor): protobuf.Type {
   };
   try {
     const bytes = set.encode(set.fromObject({ file: [file] })).finish();
-    const root = protobuf.Root.fromDescriptor(bytes, { keepCase: true });
+    const root = withLinearFieldAdds(() => protobuf.Root.fromDescriptor(bytes, { keepCase: true }));
     return root.lookupType(descriptor.fullName);
   } catch (err) {
     throw new NonRetriableException(
