@@ -5,12 +5,11 @@
  * Arrow ingest rate. Each client runs in its own process. Returns (and prints) a Markdown table.
  * Run alone with `node --import tsx bench/arrow-bench.ts`.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ArrowScenario } from "./arrow-worker.js";
+import { benchPath as here, fmt, ratio, runJsonWorker, startReadyChild as startChild } from "./child-runs.js";
 import { TABLE } from "./records.js";
 
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const TSX = ["--import", "tsx"];
 // The local service runs from source (only the client's CPU and memory are measured).
 const FROM_SOURCE = ["--conditions=zerobus-source", "--import", "tsx"];
@@ -25,36 +24,9 @@ interface ArrowResult {
   error?: string;
 }
 
-/** Starts a child that prints one JSON line when ready; `stop` ends it. */
-function startChild<T>(script: string, args: string[]): Promise<T & { stop(): void }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, here(script)], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
-    child.stdout!.once("data", (d: Buffer) => resolve({ ...(JSON.parse(d.toString()) as T), stop: () => child.kill("SIGTERM") }));
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
-  });
-}
+const runArrowScenario = (scenario: ArrowScenario): Promise<ArrowResult> =>
+  runJsonWorker<ArrowResult>([...TSX, here("./arrow-worker.ts"), JSON.stringify(scenario)], (scenario.seconds + 60) * 1000);
 
-function runArrowScenario(scenario: ArrowScenario): Promise<ArrowResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...TSX, here("./arrow-worker.ts"), JSON.stringify(scenario)], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), (scenario.seconds + 60) * 1000);
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", () => {
-      clearTimeout(timer);
-      const line = out.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(line) as ArrowResult);
-      } catch {
-        resolve({ error: `no result (${line.slice(0, 120) || "worker died"})` });
-      }
-    });
-  });
-}
-
-const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "—");
 const HEADER = [
   "| rows per batch | client | rows/s | MB/s | client CPU µs/row | peak RSS MB | ours/official rows/s | ours/official CPU | ours/official RSS | share of sink ceiling |",
   "|---|---|---|---|---|---|---|---|---|---|",

@@ -7,10 +7,10 @@
  * Run as a worker (`node --import tsx bench/multi-stream.ts '<json>'`) it drives one client and prints one
  * JSON line; `multiStreamRows()` runs both clients in their own processes and returns the table rows.
  */
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { RecordType, TableProperties, ZerobusSdk } from "@zerobus-ts/sdk";
+import { fmt, runJsonWorker } from "./child-runs.js";
 import { AirQuality, DESCRIPTOR_BASE64, makeRecords } from "./records.js";
 
 /** Streams (and tables) per run. */
@@ -108,25 +108,8 @@ async function worker(job: Job): Promise<MultiResult> {
   return { recordsPerSec: (total / ms) * 1000, cpuUsPerRecord: (cpu.user + cpu.system) / total, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function runJob(job: Job): Promise<MultiResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), JSON.stringify(job)], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), (job.seconds + 60) * 1000);
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", () => {
-      clearTimeout(timer);
-      const line = out.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(line) as MultiResult);
-      } catch {
-        resolve({ error: `no result (${line.slice(0, 120) || "worker died"})` });
-      }
-    });
-  });
-}
-
-const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const runJob = (job: Job): Promise<MultiResult> =>
+  runJsonWorker<MultiResult>(["--import", "tsx", fileURLToPath(import.meta.url), JSON.stringify(job)], (job.seconds + 60) * 1000);
 
 /** Runs both clients for both batch sizes against `endpoint`; returns Markdown rows (header included). */
 export async function multiStreamRows(endpoint: string, seconds: number): Promise<string[]> {

@@ -5,14 +5,12 @@
  * Then the Arrow rows (arrow-bench.ts). Prints Markdown tables with ratios; `--write` also stores them in
  * bench/RESULTS.md.
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { runArrowBench } from "./arrow-bench.js";
 import type { Scenario } from "./client-worker.js";
+import { benchPath as here, fmt, ratio, runJsonWorker, startReadyChild } from "./child-runs.js";
 import { multiStreamRows } from "./multi-stream.js";
 
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 // Bench clients load the built SDK (dist/), as users do; tsx only compiles the bench's own files.
 const NODE_ARGS = ["--import", "tsx"];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -27,37 +25,13 @@ interface Result {
   error?: string;
 }
 
-function startServer(): Promise<{ endpoint: string; stop(): void }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, here("./bench-server.ts")], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
-    child.stdout!.once("data", (d: Buffer) => {
-      const { port } = JSON.parse(d.toString()) as { port: number };
-      resolve({ endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") });
-    });
-    child.once("error", reject);
-  });
+async function startServer(): Promise<{ endpoint: string; stop(): void }> {
+  const server = await startReadyChild<{ port: number }>("./bench-server.ts", NODE_ARGS);
+  return { endpoint: `http://127.0.0.1:${server.port}`, stop: server.stop };
 }
 
-function runScenario(scenario: Scenario): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, here("./client-worker.ts"), JSON.stringify(scenario)], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), (scenario.seconds + 30) * 1000);
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", () => {
-      clearTimeout(timer);
-      const line = out.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(line) as Result);
-      } catch {
-        resolve({ error: `no result (${line.slice(0, 120) || "worker died"})` });
-      }
-    });
-  });
-}
-
-const fmt = (n: number | null | undefined, digits = 0) => (n === undefined || n === null || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "—");
+const runScenario = (scenario: Scenario): Promise<Result> =>
+  runJsonWorker<Result>([...NODE_ARGS, here("./client-worker.ts"), JSON.stringify(scenario)], (scenario.seconds + 30) * 1000);
 
 async function main(): Promise<void> {
   const server = await startServer();
