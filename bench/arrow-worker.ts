@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       rowsPerSec: (rows / ms) * 1000,
       mbPerSec: (batches * batchBytes) / 1e6 / (ms / 1000),
       cpuUsPerRow: (cpu.user + cpu.system) / rows,
+      systemCpuShare: cpu.system / (cpu.user + cpu.system),
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     }),
   );

@@ -8,6 +8,7 @@ import * as grpc from "@grpc/grpc-js";
 import { rawBidiMethod, serveAckingCall } from "./acking-sink.js";
 import { addFlightSink, startTokenEndpoint } from "./arrow-sink.js";
 import { scanRequest } from "./wire-scan.js";
+import { advertiseTonicWindows } from "./sink-windows.js";
 
 const CREATE_RESPONSE = Buffer.from([0x0a, 0x07, 0x0a, 0x05, ...Buffer.from("bench")]);
 
@@ -41,6 +42,7 @@ addFlightSink(server);
 const tokens = await startTokenEndpoint();
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
   if (err) throw err;
+  advertiseTonicWindows(server);
   console.log(JSON.stringify({ port, httpPort: tokens.port }));
 });
 // Exit, not just stop serving: the IPC channel to the bench runner would otherwise keep both processes alive.
