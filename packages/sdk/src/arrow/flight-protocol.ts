@@ -10,8 +10,7 @@ import { NonRetriableException, GrpcStatus } from "../errors.js";
 import { NumberRing } from "../ledger-columns.js";
 import type { PendingLedger } from "../pending-ledger.js";
 import type { RpcMethod, StreamCall } from "../transport/grpc-channel.js";
-import { decodePutResult, encodeFlightData, frameMetadata } from "../wire/flight-data.js";
-import { releaseRequestBuffer } from "../wire/request-buffers.js";
+import { decodePutResult, encodeFlightData, frameMetadata, gatherFlightData } from "../wire/flight-data.js";
 import type { AckResponse, EntrySender, WireProtocol } from "../wire-protocol.js";
 import type { ArrowBatch } from "./arrow-batch.js";
 import type { BodyCodec } from "./body-codecs.js";
@@ -49,8 +48,7 @@ class FlightSender implements EntrySender {
     this.#rowsSent += frame.rows;
     this.#rowsAtFrameEnd.push(this.#rowsSent);
     const { header, body } = this.#codec ? compressFrame(frame, this.#codec) : frame;
-    const request = encodeFlightData(header, body, frameMetadata(offset));
-    return call.write(request, () => releaseRequestBuffer(request));
+    return call.write(gatherFlightData(header, body, frameMetadata(offset)));
   }
 
   ackedRequest(ack: AckResponse): number | undefined {

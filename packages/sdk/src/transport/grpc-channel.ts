@@ -5,6 +5,7 @@
  * `wire/response-decoder`, so grpc-js never builds message objects.
  */
 import * as grpc from "@grpc/grpc-js";
+import { GatheredMessage } from "../wire/gathered-message.js";
 import { decodeStreamResponse, type StreamResponse } from "../wire/response-decoder.js";
 import { STATUS_DETAILS_TRAILER } from "../wire/status-details.js";
 import type { GrpcEndpoint } from "./endpoint.js";
@@ -58,11 +59,11 @@ export interface StreamCallHandlers {
 /** One open stream call (`EphemeralStream`, or Flight `DoPut` for Arrow streams). */
 export interface StreamCall {
   /**
-   * Queues an encoded request; `false` means the transport holds enough unsent bytes: wait for `onDrain`.
-   * `onWritten` is called once the request has been handed to HTTP/2 (grpc-js has its own copy by then),
-   * never if the call ended first.
+   * Queues an encoded request (one buffer, or pieces grpc-js gathers into its own copy); `false` means the
+   * transport holds enough unsent bytes: wait for `onDrain`. `onWritten` is called once the request has
+   * been handed to HTTP/2 (grpc-js has its own copy by then), never if the call ended first.
    */
-  write(request: Buffer, onWritten?: () => void): boolean;
+  write(request: Buffer | GatheredMessage, onWritten?: () => void): boolean;
   /** Calls `callback` once when the transport can take more requests. */
   onDrain(callback: () => void): void;
   /** Half-closes: no more requests; responses keep arriving until the server ends the call. */
@@ -72,6 +73,37 @@ export interface StreamCall {
 }
 
 const identity = (buf: Buffer): Buffer => buf;
+
+/**
+ * Whether grpc-js frames a {@link GatheredMessage} by calling its `copy` (true for every grpc-js release
+ * this SDK was tested with). Cleared for the process the first time a call fails having been given a
+ * gathered message that grpc-js had not copied an event-loop turn later (its framing runs in the write's own
+ * microtasks): from then on gathered messages are joined into buffers first.
+ */
+let grpcGathersMessages = true;
+
+/** Tracks one call's first gathered message, to tell whether grpc-js copes with them. */
+class GatherCheck {
+  #first: GatheredMessage | undefined;
+  #turnPassed = false;
+
+  /** What to hand grpc-js for `request`. */
+  prepare(request: Buffer | GatheredMessage): Buffer {
+    if (!(request instanceof GatheredMessage)) return request;
+    if (!grpcGathersMessages) return request.toBuffer();
+    if (this.#first === undefined) {
+      this.#first = request;
+      setImmediate(() => (this.#turnPassed = true));
+    }
+    // grpc-js reads only `length` and `copy` of a message (see GatheredMessage).
+    return request as unknown as Buffer;
+  }
+
+  /** The call ended with `code`: if it failed and grpc-js never framed its first gathered message, stop gathering. */
+  ended(code: number): void {
+    if (code !== grpc.status.OK && this.#turnPassed && this.#first?.copied === false) grpcGathersMessages = false;
+  }
+}
 
 /**
  * Unsent bytes a call may hold before `write` asks the caller to wait. grpc-js counts messages, not bytes
@@ -148,7 +180,9 @@ export class GrpcChannel {
     call.on("error", () => {
       // The final status arrives through the 'status' event; this listener keeps 'error' from throwing.
     });
+    const gather = new GatherCheck();
     call.on("status", (status: grpc.StatusObject) => {
+      gather.ended(status.code);
       const [statusDetails] = status.metadata?.get(STATUS_DETAILS_TRAILER) ?? [];
       close({ code: status.code, details: status.details, statusDetails: Buffer.isBuffer(statusDetails) ? statusDetails : undefined });
     });
@@ -157,7 +191,7 @@ export class GrpcChannel {
     return {
       write: (request, onWritten) => {
         unsentBytes += request.length;
-        call.write(request, () => {
+        call.write(gather.prepare(request), () => {
           unsentBytes -= request.length;
           onWritten?.();
           if (onDrain && unsentBytes < MAX_UNSENT_BYTES) {

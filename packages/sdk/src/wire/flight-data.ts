@@ -1,9 +1,11 @@
 /**
  * Arrow Flight messages, hand-encoded (ARROW-FLIGHT.md §1): `FlightData` out (field 2 `data_header`, field 3
  * `app_metadata`, field 1000 `data_body`; no descriptor, ever) and `PutResult` in (field 1 `app_metadata`,
- * the JSON acknowledgment). One copy of a frame's bytes is made, into the request buffer grpc-js sends.
+ * the JSON acknowledgment). A data frame is handed to grpc-js as a {@link GatheredMessage}, so its body is
+ * copied once, by grpc-js's framing.
  */
 import { readVarint, varintSize, writeVarint } from "./varint.js";
+import { GatheredMessage } from "./gathered-message.js";
 import { allocRequestBuffer } from "./request-buffers.js";
 import type { StreamResponse } from "./response-decoder.js";
 
@@ -13,14 +15,13 @@ const DATA_BODY_KEY = [0xc2, 0x3e]; // field 1000, length-delimited
 
 const fieldSize = (keyBytes: number, length: number): number => (length === 0 ? 0 : keyBytes + varintSize(length) + length);
 
-/**
- * A `FlightData` message. Empty parts are left out, as proto3 does. The buffer may come from the request
- * pool: give it back with `releaseRequestBuffer` once written.
- */
-export function encodeFlightData(header: Uint8Array, body: Uint8Array | undefined, appMetadata: string | undefined): Buffer {
-  const metadataLength = appMetadata === undefined ? 0 : Buffer.byteLength(appMetadata, "latin1");
-  const bodyLength = body?.length ?? 0;
-  const out = allocRequestBuffer(fieldSize(1, header.length) + fieldSize(1, metadataLength) + fieldSize(2, bodyLength));
+/** Bytes of a `FlightData` message up to its body: `data_header`, `app_metadata`, and the body's key and length. */
+function prefixLength(header: Uint8Array, metadataLength: number, bodyLength: number): number {
+  return fieldSize(1, header.length) + fieldSize(1, metadataLength) + fieldSize(2, bodyLength) - bodyLength;
+}
+
+/** Writes the prefix `prefixLength` measured into `out` from 0; returns where the body goes. */
+function writePrefix(out: Buffer, header: Uint8Array, appMetadata: string | undefined, metadataLength: number, bodyLength: number): number {
   let pos = 0;
   if (header.length > 0) {
     out[pos++] = DATA_HEADER_KEY;
@@ -37,9 +38,32 @@ export function encodeFlightData(header: Uint8Array, body: Uint8Array | undefine
     out[pos++] = DATA_BODY_KEY[0]!;
     out[pos++] = DATA_BODY_KEY[1]!;
     pos = writeVarint(out, pos, bodyLength);
-    out.set(body!, pos);
   }
+  return pos;
+}
+
+/**
+ * A `FlightData` message in one buffer. Empty parts are left out, as proto3 does. The buffer may come from
+ * the request pool: give it back with `releaseRequestBuffer` once written.
+ */
+export function encodeFlightData(header: Uint8Array, body: Uint8Array | undefined, appMetadata: string | undefined): Buffer {
+  const metadataLength = appMetadata === undefined ? 0 : Buffer.byteLength(appMetadata, "latin1");
+  const bodyLength = body?.length ?? 0;
+  const out = allocRequestBuffer(prefixLength(header, metadataLength, bodyLength) + bodyLength);
+  const bodyAt = writePrefix(out, header, appMetadata, metadataLength, bodyLength);
+  if (bodyLength > 0) out.set(body!, bodyAt);
   return out;
+}
+
+/**
+ * A `FlightData` data frame as a {@link GatheredMessage}: a small prefix (header, metadata, body key) and
+ * the body itself, which is not copied until grpc-js frames the message.
+ */
+export function gatherFlightData(header: Uint8Array, body: Uint8Array, appMetadata: string): GatheredMessage {
+  const metadataLength = Buffer.byteLength(appMetadata, "latin1");
+  const prefix = Buffer.allocUnsafe(prefixLength(header, metadataLength, body.length));
+  writePrefix(prefix, header, appMetadata, metadataLength, body.length);
+  return new GatheredMessage([prefix, body]);
 }
 
 /** The app_metadata of a data frame: its connection-local offset. */
