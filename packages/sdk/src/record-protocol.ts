@@ -13,6 +13,7 @@ export function recordProtocol(type: WireRecordType, createRequest: Buffer, limi
     rpc: EPHEMERAL_STREAM_RPC,
     openingRequest: createRequest,
     openingAnswer: "create response",
+    closeLeadMs: 0,
     streamIdFrom: (response) => (response.kind === "createStream" && response.streamId ? response.streamId : undefined),
     createSender: (ledger) => new RequestSender(ledger, type, limits),
   };

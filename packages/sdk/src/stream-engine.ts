@@ -370,7 +370,8 @@ export class StreamEngine {
   #onCloseSignal(connection: Connection, durationMs: number): void {
     if (!this.#options.recovery || this.#paused) return;
     const cap = this.#options.streamPausedMaxWaitTimeMs;
-    const waitMs = cap === undefined ? durationMs : Math.min(cap, durationMs);
+    const untilClose = Math.max(0, durationMs - this.#config.protocol.closeLeadMs);
+    const waitMs = cap === undefined ? untilClose : Math.min(cap, untilClose);
     this.#events.closeSignal(durationMs, waitMs);
     if (waitMs === 0 || this.#ledger.unackedRequests === 0) return this.#rotate(connection);
     this.#paused = true;

@@ -36,6 +36,12 @@ export interface WireProtocol {
   readonly openingRequest: Buffer;
   /** What the answer to the opening request is called, for errors ("create response", "ready signal"). */
   readonly openingAnswer: string;
+  /**
+   * How long before a close the server announces the client stops waiting for acknowledgments and moves
+   * on: 0 for record streams (PROTOCOL.md §4.8), 500 ms for Arrow streams (ARROW-FLIGHT.md §3), so the
+   * half-close reaches the server before it ends the call.
+   */
+  readonly closeLeadMs: number;
   /** The stream id that answers the opening request, or `undefined` when `response` is not that answer. */
   streamIdFrom(response: StreamResponse): string | undefined;
   /** The sender of `ledger`'s entries. */

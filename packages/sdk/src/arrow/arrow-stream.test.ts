@@ -85,6 +85,29 @@ describe("ZerobusArrowStream (scripted Flight server)", () => {
     await stream.close();
   });
 
+  it("on a rotation request, waits for acknowledgments until 500 ms before the announced close, as the official clients do", async () => {
+    const signals: Array<{ durationMs?: number; waitMs?: number }> = [];
+    const info = (_message: string, fields?: { event?: string; durationMs?: number; waitMs?: number }) => {
+      if (fields?.event === "zerobus.stream.close_signal") signals.push(fields);
+    };
+    const { server, stream } = await open(
+      async (call, index) => {
+        if (index > 0) return autoAckFlight(call);
+        await readyAndCollect(call, 2);
+        call.ack(0, 5, 700); // the first frame acked, the second not: the stream pauses before it moves on
+        for (let f = await call.next(); f; f = await call.next());
+        call.end();
+      },
+      { logger: { debug() {}, info, warn() {}, error() {} } },
+    );
+    await stream.ingestBatch(numberedBatch(0, 5));
+    await stream.ingestBatch(numberedBatch(5, 5));
+    await within(stream.flush(), 5000, "flush after the rotation");
+    assert.deepEqual(signals.map((s) => [s.durationMs, s.waitMs]), [[700, 200]]);
+    assert.equal(server.calls[1]!.received.reduce((n, f) => n + f.rows, 0), 5, "the unacknowledged batch went out again");
+    await stream.close();
+  });
+
   it("reconnects when no ack comes within serverLackOfAckTimeoutMs, and on a rotation request", async () => {
     const { server, stream } = await open(
       async (call, index) => {

@@ -19,6 +19,9 @@ import { compressFrame } from "./body-compression.js";
 /** Full method path of Flight `DoPut`. */
 export const DO_PUT_METHOD = "/arrow.flight.protocol.FlightService/DoPut";
 
+/** The official clients stop waiting this long before an announced close (ARROW-FLIGHT.md §3). */
+const CLOSE_LEAD_MS = 500;
+
 const DO_PUT_RPC: RpcMethod = { path: DO_PUT_METHOD, decode: decodePutResult };
 
 /** See the module comment. */
@@ -89,6 +92,7 @@ export function flightProtocol(schemaMessage: Uint8Array, codec: BodyCodec | und
     // Copied out of the request pool: the opening request is written again on every connection.
     openingRequest: Buffer.from(encodeFlightData(schemaMessage, undefined, undefined)),
     openingAnswer: "ready signal",
+    closeLeadMs: CLOSE_LEAD_MS,
     streamIdFrom: (response) => (response.kind === "rowsAck" && response.ackUpToOffset === -1 ? "" : undefined),
     createSender: (ledger) => new FlightSender(ledger, codec),
   };
