@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as arrow from "apache-arrow";
 import { VectorAssembler } from "apache-arrow/visitor/vectorassembler";
+import { FRAME_TARGET_BYTES, IpcBatchPreparer } from "./batch-preparer.js";
 import { BufferKind, writeColumnBuffer } from "./column-buffers.js";
 import { declaredSchema } from "./declared-schema.js";
 import { assembledFrame, columnsFrame, recordBatchFrame, type Assembler } from "./record-batch-frame.js";
@@ -146,5 +147,24 @@ describe("recordBatchFrame: the SDK's own column layout", () => {
     const frame = recordBatchFrame(assembler, batch.slice(1, 3));
     assert.ok(sameBytes(frame.body, assembledFrame(assembler, batch.slice(1, 3)).body));
     assert.deepEqual(decode(batch.schema, frame).getChild("tags")!.get(1)!.toArray(), Int32Array.from([3]));
+  });
+
+  it("a batch over 2 MiB is split by rows into frames, at unaligned rows, that decode to the input's rows", () => {
+    const rows = 100_003;
+    const columns: typeof COLUMNS = [
+      ["bool", new arrow.Bool(), (i) => i % 3 === 1],
+      ["i64", new arrow.Int64(), (i) => BigInt(i)],
+      ["large_utf8", new arrow.LargeUtf8(), (i) => `row-${i}-padding-padding`],
+    ];
+    const fields = columns.map(([name, type]) => new arrow.Field(name, type, true));
+    const children = columns.map(([, type, value]) => arrow.vectorFromArray(Array.from({ length: rows }, (_, i) => (i % 11 === 4 ? null : value(i))), type).data[0]!);
+    const schema = new arrow.Schema(fields);
+    const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(fields), length: rows, nullCount: 0, children }));
+    const frames = new IpcBatchPreparer(arrow, assembler, declaredSchema(arrow, { tableName: "a.b.c", schema })).prepare(batch).frames;
+    assert.ok(frames.length >= 2 && frames.every((f) => f.body.length <= FRAME_TARGET_BYTES));
+    assert.ok(frames.some((f, i) => i > 0 && frames.slice(0, i).reduce((n, g) => n + g.rows, 0) % 8 !== 0), "a frame starts at an unaligned row");
+    const decoded = frames.map((frame) => decode(schema, frame));
+    const column = (name: string) => decoded.flatMap((table) => [...table.getChild(name)!]);
+    for (const [name] of columns) assert.deepEqual(column(name), [...batch.getChild(name)!], name);
   });
 });
