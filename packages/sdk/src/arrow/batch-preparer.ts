@@ -10,7 +10,7 @@
 import type { RecordBatch, Schema, Table } from "apache-arrow";
 import { NonRetriableException } from "../errors.js";
 import { MAX_MESSAGE_BYTES } from "../options.js";
-import { ArrowBatch, type ArrowFrame } from "./arrow-batch.js";
+import { ArrowBatch, frameBodyLength, type ArrowFrame } from "./arrow-batch.js";
 import type { ArrowBatchInput, ArrowSchemaLike } from "./arrow-types.js";
 import type { BatchPreparer } from "./batch-preparer-type.js";
 import { assertNoDictionaries, schemaDifference, type DeclaredSchema } from "./declared-schema.js";
@@ -82,8 +82,9 @@ export class IpcBatchPreparer implements BatchPreparer {
     for (const batch of batches) {
       if (batch.numRows === 0) continue;
       const frame = recordBatchFrame(this.#assembler, batch);
-      if (frame.body.length <= FRAME_TARGET_BYTES) frames.push(frame);
-      else this.#split(batch, frame.body.length, frames);
+      const bodyBytes = frameBodyLength(frame);
+      if (bodyBytes <= FRAME_TARGET_BYTES) frames.push(frame);
+      else this.#split(batch, bodyBytes, frames);
     }
     if (frames.length === 0) throw refused("the batch has no rows (an empty batch could never be acknowledged)");
     return new ArrowBatch(frames);
@@ -150,9 +151,10 @@ export class IpcBatchPreparer implements BatchPreparer {
     for (let start = 0; start < rows; start += rowsPerFrame) {
       const slice = batch.slice(start, Math.min(rows, start + rowsPerFrame));
       const frame = recordBatchFrame(this.#assembler, slice);
-      const size = frame.header.length + frame.body.length;
-      if (frame.body.length > FRAME_TARGET_BYTES && slice.numRows > 1) {
-        this.#split(slice, frame.body.length, frames); // rows of uneven size: cut this part finer
+      const bodyBytes = frameBodyLength(frame);
+      const size = frame.header.length + bodyBytes;
+      if (bodyBytes > FRAME_TARGET_BYTES && slice.numRows > 1) {
+        this.#split(slice, bodyBytes, frames); // rows of uneven size: cut this part finer
       } else if (size + FRAME_OVERHEAD_BYTES > MAX_MESSAGE_BYTES) {
         throw refused(`row ${start} alone takes ${size} bytes, more than one message may carry (${MAX_MESSAGE_BYTES} bytes, 10 MiB)`);
       } else {

@@ -1,15 +1,15 @@
 /**
  * Where each IPC buffer of one flat column comes from, read straight off an apache-arrow `Data`: the
  * Arrow IPC layout (Schema.fbs / the columnar format) asks, per column, for a validity buffer, then the
- * offsets (variable-width types), then the values. Planning is separate from writing so that a frame's
- * size is known before its body is allocated, and every buffer is copied exactly once, into that body.
+ * offsets (variable-width types), then the values. Planning is separate from writing
+ * (`column-buffer-writer.ts`) so that a frame's size is known before its body is written, and each buffer
+ * is copied exactly once, straight to wherever the body goes.
  *
  * apache-arrow keeps a slice as its parent's buffers plus an offset: fixed-width values and value offsets
  * are already cut at the slice (typed-array views), while bitmaps (validity, Bool values) and the bytes of
  * strings are not. Each {@link ColumnBuffer} says how to turn that into the slice's own buffer.
  */
 import type { Data } from "apache-arrow";
-import { copyBits } from "./bit-copy.js";
 
 /** How a buffer's bytes are produced. */
 export enum BufferKind {
@@ -134,48 +134,4 @@ function planVariable(data: Data, values: Uint8Array, out: ColumnBuffer[]): bool
   const bytes = values.subarray(start, end);
   out.push(buffer(BufferKind.Bytes, bytes, 0, 0, 0, bytes.length));
   return true;
-}
-
-/** The 32-bit offsets of `source` minus `base`, written to `target` at `at` (a multiple of 4). */
-function writeOffsets32(b: ColumnBuffer, target: Uint8Array, at: number): void {
-  const source = new Int32Array(b.source.buffer, b.source.byteOffset, b.count);
-  const out = new Int32Array(target.buffer, target.byteOffset + at, b.count);
-  const base = b.from;
-  for (let i = 0; i < b.count; i++) out[i] = source[i]! - base;
-}
-
-/** The 64-bit offsets minus the base, by 32-bit halves with a borrow (no BigInt per element). */
-function writeOffsets64(b: ColumnBuffer, target: Uint8Array, at: number): void {
-  const n = 2 * b.count;
-  const source = new Uint32Array(b.source.buffer, b.source.byteOffset, n);
-  const out = new Uint32Array(target.buffer, target.byteOffset + at, n);
-  const low = b.from;
-  const high = b.fromHigh;
-  for (let i = 0; i < n; i += 2) {
-    const sourceLow = source[i]!;
-    out[i] = sourceLow - low; // stored modulo 2^32
-    out[i + 1] = source[i + 1]! - high - (sourceLow < low ? 1 : 0);
-  }
-}
-
-/** Writes `b` to `target` at `at` (8-aligned), then zeroes its padding up to the next multiple of 8. */
-export function writeColumnBuffer(b: ColumnBuffer, target: Uint8Array, at: number): void {
-  switch (b.kind) {
-    case BufferKind.Bytes:
-      if (b.source.length > 0) target.set(b.source, at);
-      if (b.source.length < b.byteLength) target.fill(0, at + b.source.length, at + b.byteLength);
-      break;
-    case BufferKind.Bits:
-      copyBits(b.source, b.from, b.count, target, at);
-      break;
-    case BufferKind.Offsets32:
-      writeOffsets32(b, target, at);
-      break;
-    case BufferKind.Offsets64:
-      writeOffsets64(b, target, at);
-      break;
-  }
-  const end = at + b.byteLength;
-  const padded = (end + 7) & ~7;
-  if (padded > end) target.fill(0, end, padded);
 }

@@ -48,7 +48,7 @@ class FlightSender implements EntrySender {
     this.#frame = last ? 0 : this.#frame + 1;
     this.#rowsSent += frame.rows;
     this.#rowsAtFrameEnd.push(this.#rowsSent);
-    const { header, body } = this.#codec ? compressFrame(frame, this.#codec) : frame;
+    const { header, body } = this.#codec ? compressFrame(frame, this.#codec) : { header: frame.header, body: frame.bodyWriter ?? frame.body };
     const request = encodeFlightData(header, body, frameMetadata(offset));
     return call.write(request, () => releaseRequestBuffer(request));
   }

@@ -2,16 +2,19 @@
  * The SDK's own layout of a RecordBatch (columnsFrame) against apache-arrow: for every flat type, with and
  * without nulls, whole and sliced at byte-aligned and unaligned rows, the frame decodes with apache-arrow's
  * reader to exactly the input's values; where apache-arrow's VectorAssembler writes the same bytes (no
- * bitmaps: it copies a slice's whole parent bitmap, we send only the slice's bits) the bytes are equal.
+ * bitmaps: it copies a slice's whole parent bitmap, we send only the slice's bits) the bytes are equal. The
+ * body is also written as it is sent, into a request at an unaligned byte offset.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as arrow from "apache-arrow";
 import { VectorAssembler } from "apache-arrow/visitor/vectorassembler";
 import { FRAME_TARGET_BYTES, IpcBatchPreparer } from "./batch-preparer.js";
-import { BufferKind, writeColumnBuffer } from "./column-buffers.js";
+import { writeColumnBuffer } from "./column-buffer-writer.js";
+import { BufferKind } from "./column-buffers.js";
 import { declaredSchema } from "./declared-schema.js";
-import { assembledFrame, columnsFrame, recordBatchFrame, type Assembler } from "./record-batch-frame.js";
+import { columnsFrame } from "./columns-frame.js";
+import { assembledFrame, recordBatchFrame, type Assembler } from "./record-batch-frame.js";
 import type { ArrowFrame } from "./arrow-batch.js";
 
 const assembler = VectorAssembler as unknown as Assembler;
@@ -68,6 +71,7 @@ function decode(schema: arrow.Schema, frame: ArrowFrame): arrow.Table {
   return arrow.tableFromIPC(Buffer.concat(parts));
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 const plain = (value: unknown): unknown => (value instanceof Uint8Array || value instanceof Uint32Array ? Array.from(value) : value);
 
 function assertSameValues(expected: arrow.RecordBatch, frame: ArrowFrame, label: string): void {
@@ -84,7 +88,6 @@ function assertSameValues(expected: arrow.RecordBatch, frame: ArrowFrame, label:
   }
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 
 describe("recordBatchFrame: the SDK's own column layout", () => {
   const cases: Array<[string, arrow.RecordBatch]> = [
@@ -100,9 +103,18 @@ describe("recordBatchFrame: the SDK's own column layout", () => {
       for (const [start, length] of slices) {
         const slice = batch.slice(start, start + length);
         const frame = columnsFrame(slice);
-        assert.ok(frame, "every column is flat");
-        assert.equal(frame.body.length % 8, 0);
+        assert.ok(frame?.bodyWriter, "every column is flat");
+        const body = frame.body;
+        assert.equal(body.length % 8, 0);
+        assert.equal(frame.bodyWriter.length, body.length);
         assertSameValues(slice, frame, `${label}, rows ${start}+${length}`);
+        // As sent: written into a request after the fields before it, at any byte offset.
+        for (const at of [1, 6]) {
+          const request = new Uint8Array(at + body.length + 3).fill(0xaa);
+          frame.bodyWriter.writeTo(request, at);
+          assert.ok(sameBytes(request.subarray(at, at + body.length), body), `written at byte ${at}`);
+          assert.deepEqual([request[at - 1], ...request.subarray(at + body.length)], [0xaa, 0xaa, 0xaa, 0xaa], "nothing written outside the body");
+        }
       }
     });
   }
@@ -162,7 +174,8 @@ describe("recordBatchFrame: the SDK's own column layout", () => {
     const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(fields), length: rows, nullCount: 0, children }));
     const frames = new IpcBatchPreparer(arrow, assembler, declaredSchema(arrow, { tableName: "a.b.c", schema })).prepare(batch).frames;
     assert.ok(frames.length >= 2 && frames.every((f) => f.body.length <= FRAME_TARGET_BYTES));
-    assert.ok(frames.some((f, i) => i > 0 && frames.slice(0, i).reduce((n, g) => n + g.rows, 0) % 8 !== 0), "a frame starts at an unaligned row");
+    assert.ok(frames.every((f) => f.bodyWriter !== undefined), "laid out as sent");
+    assert.ok(frames.some((_, i) => i > 0 && frames.slice(0, i).reduce((n, g) => n + g.rows, 0) % 8 !== 0), "a frame starts at an unaligned row");
     const decoded = frames.map((frame) => decode(schema, frame));
     const column = (name: string) => decoded.flatMap((table) => [...table.getChild(name)!]);
     for (const [name] of columns) assert.deepEqual(column(name), [...batch.getChild(name)!], name);

@@ -1,17 +1,17 @@
 /**
  * An apache-arrow `RecordBatch` (or a slice of one) as a frame. Flat columns (numbers, dates, timestamps,
- * decimals, Bool, the string and binary types) are laid out here, straight from their `Data`: each buffer
- * is copied once into the body and the header is written directly. Any other column (nested, view types,
- * unusual buffers) sends the whole batch through apache-arrow's `VectorAssembler`, as the IPC writer
- * lays it out, so nothing that worked before stops working.
+ * decimals, Bool, the string and binary types) are laid out by the SDK (`columns-frame.ts`), written into
+ * each request as it is sent. A batch with any other column (nested, view types, unusual buffers) goes
+ * through apache-arrow's `VectorAssembler` as before: its buffers are copied once into a body of its own
+ * and the header is written directly, skipping the IPC writer's stream machinery and schema message.
  *
- * Why not always the assembler: per batch it allocates each buffer it rebases, converts every 64-bit
- * offset of a slice through BigInt, and dispatches a visitor per column; for the small flat batches
- * streams carry that cost more than the copy itself.
+ * Why not always the assembler: a body per batch, kept until acknowledged, is memory the garbage collector
+ * must chase at hundreds of MB/s (the bench measured it costing 2–3x the CPU per row of IPC bytes), and
+ * the assembler allocates each buffer it rebases and converts each 64-bit offset of a slice through BigInt.
  */
 import type { RecordBatch } from "apache-arrow";
 import type { ArrowFrame } from "./arrow-batch.js";
-import { planColumn, writeColumnBuffer, type ColumnBuffer } from "./column-buffers.js";
+import { columnsFrame } from "./columns-frame.js";
 import { encodeBatchHeader } from "./record-batch-message.js";
 
 /** apache-arrow's `VectorAssembler` (a deep import: it is not exported from the package root). */
@@ -25,50 +25,9 @@ export interface Assembler {
   };
 }
 
-const TWO_32 = 2 ** 32;
-const align8 = (n: number): number => (n + 7) & ~7;
-
-/** The frame of `batch`: laid out here when every column is flat, else by `assembler`. */
+/** The frame of `batch`: laid out from its columns when every column is flat, else by `assembler`. */
 export function recordBatchFrame(assembler: Assembler, batch: RecordBatch): ArrowFrame {
   return columnsFrame(batch) ?? assembledFrame(assembler, batch);
-}
-
-/** Writes a FieldNode struct (length, null_count: two int64) without BigInt. */
-function setFieldNode(view: DataView, index: number, length: number, nullCount: number): void {
-  const at = 16 * index;
-  view.setUint32(at, length % TWO_32, true);
-  view.setUint32(at + 4, Math.floor(length / TWO_32), true);
-  view.setUint32(at + 8, nullCount % TWO_32, true);
-  view.setUint32(at + 12, Math.floor(nullCount / TWO_32), true);
-}
-
-/** The frame of `batch` laid out from its columns' `Data`, or `undefined` if a column is not flat. */
-export function columnsFrame(batch: RecordBatch): ArrowFrame | undefined {
-  const columns = batch.data.children;
-  if (columns.length !== batch.schema.fields.length) return undefined; // not a plain batch: as before
-  const planned: ColumnBuffer[] = [];
-  const nodes = new Uint8Array(16 * columns.length);
-  const nodesView = new DataView(nodes.buffer);
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    const nullCount = planColumn(column, planned);
-    if (nullCount < 0) return undefined;
-    setFieldNode(nodesView, i, column.length, nullCount);
-  }
-  const buffers = new Float64Array(2 * planned.length);
-  let size = 0;
-  for (let i = 0; i < planned.length; i++) {
-    const length = align8(planned[i]!.byteLength);
-    buffers[2 * i] = size;
-    buffers[2 * i + 1] = length;
-    size += length;
-  }
-  // Every byte is written below (buffers, then their padding), so the memory need not be zeroed first;
-  // a body of its own (not a slab slice) keeps the offset views 4- and 8-aligned.
-  const body = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
-  for (let i = 0; i < planned.length; i++) writeColumnBuffer(planned[i]!, body, buffers[2 * i]!);
-  const header = encodeBatchHeader({ rows: batch.numRows, nodes, buffers, variadicCounts: undefined, codec: undefined, bodyLength: size });
-  return { header, body, rows: batch.numRows };
 }
 
 /** The frame of `batch` as apache-arrow's `VectorAssembler` lays it out (any column type it writes). */

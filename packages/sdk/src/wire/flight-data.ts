@@ -1,7 +1,8 @@
 /**
  * Arrow Flight messages, hand-encoded (ARROW-FLIGHT.md §1): `FlightData` out (field 2 `data_header`, field 3
  * `app_metadata`, field 1000 `data_body`; no descriptor, ever) and `PutResult` in (field 1 `app_metadata`,
- * the JSON acknowledgment). One copy of a frame's bytes is made, into the request buffer grpc-js sends.
+ * the JSON acknowledgment). One copy of a frame's bytes is made, into the request buffer grpc-js sends (a
+ * body laid out from columns is written there directly).
  */
 import { readVarint, varintSize, writeVarint } from "./varint.js";
 import { allocRequestBuffer } from "./request-buffers.js";
@@ -11,13 +12,21 @@ const DATA_HEADER_KEY = 0x12; // field 2, length-delimited
 const APP_METADATA_KEY = 0x1a; // field 3, length-delimited
 const DATA_BODY_KEY = [0xc2, 0x3e]; // field 1000, length-delimited
 
+/** A body written straight into the request (a frame laid out from columns as it is sent), not copied from bytes. */
+export interface BodyWriter {
+  /** Bytes the body takes. */
+  readonly length: number;
+  /** Writes the body into `target` from `at` on (any byte offset). */
+  writeTo(target: Uint8Array, at: number): void;
+}
+
 const fieldSize = (keyBytes: number, length: number): number => (length === 0 ? 0 : keyBytes + varintSize(length) + length);
 
 /**
  * A `FlightData` message. Empty parts are left out, as proto3 does. The buffer may come from the request
  * pool: give it back with `releaseRequestBuffer` once written.
  */
-export function encodeFlightData(header: Uint8Array, body: Uint8Array | undefined, appMetadata: string | undefined): Buffer {
+export function encodeFlightData(header: Uint8Array, body: Uint8Array | BodyWriter | undefined, appMetadata: string | undefined): Buffer {
   const metadataLength = appMetadata === undefined ? 0 : Buffer.byteLength(appMetadata, "latin1");
   const bodyLength = body?.length ?? 0;
   const out = allocRequestBuffer(fieldSize(1, header.length) + fieldSize(1, metadataLength) + fieldSize(2, bodyLength));
@@ -37,7 +46,8 @@ export function encodeFlightData(header: Uint8Array, body: Uint8Array | undefine
     out[pos++] = DATA_BODY_KEY[0]!;
     out[pos++] = DATA_BODY_KEY[1]!;
     pos = writeVarint(out, pos, bodyLength);
-    out.set(body!, pos);
+    if (body instanceof Uint8Array) out.set(body, pos);
+    else body!.writeTo(out, pos);
   }
   return out;
 }
