@@ -30,6 +30,13 @@ const COMPRESSION = 96;
 const VECTORS = 104;
 
 const align8 = (n: number): number => (n + 7) & ~7;
+const TWO_32 = 2 ** 32;
+
+/** A non-negative int64 below 2^53, as two 32-bit halves: no BigInt (this runs once per buffer per frame). */
+function setInt64(view: DataView, pos: number, value: number): void {
+  view.setUint32(pos, value % TWO_32, true);
+  view.setUint32(pos + 4, Math.floor(value / TWO_32), true);
+}
 
 function writeVTable(view: DataView, pos: number, tableSize: number, fields: readonly number[]): void {
   view.setUint16(pos, 4 + 2 * fields.length, true);
@@ -57,14 +64,14 @@ export function encodeBatchHeader(header: BatchHeader): Uint8Array {
   writeVTable(view, MESSAGE_VTABLE, 24, [16, 18, 4, 8]);
   view.setInt32(MESSAGE, MESSAGE - MESSAGE_VTABLE, true);
   view.setUint32(MESSAGE + 4, BATCH - (MESSAGE + 4), true);
-  view.setBigInt64(MESSAGE + 8, BigInt(header.bodyLength), true);
+  setInt64(view, MESSAGE + 8, header.bodyLength);
   view.setInt16(MESSAGE + 16, METADATA_V5, true);
   view.setUint8(MESSAGE + 18, HEADER_RECORD_BATCH);
 
   const compressed = header.codec !== undefined;
   writeVTable(view, BATCH_VTABLE, 28, [8, 4, 16, compressed ? 20 : 0, variadic ? 24 : 0]);
   view.setInt32(BATCH, BATCH - BATCH_VTABLE, true);
-  view.setBigInt64(BATCH + 8, BigInt(header.rows), true);
+  setInt64(view, BATCH + 8, header.rows);
   if (compressed) {
     view.setUint32(BATCH + 20, COMPRESSION - (BATCH + 20), true);
     writeVTable(view, COMPRESSION_VTABLE, 8, [4, 5]);
@@ -75,10 +82,11 @@ export function encodeBatchHeader(header: BatchHeader): Uint8Array {
 
   let [at, end] = writeVector(out, view, VECTORS, header.nodes.length / 16, header.nodes);
   view.setUint32(BATCH + 4, at - (BATCH + 4), true);
-  const buffers = new Uint8Array(16 * bufferCount);
-  const buffersView = new DataView(buffers.buffer);
-  for (let i = 0; i < header.buffers.length; i++) buffersView.setBigInt64(8 * i, BigInt(header.buffers[i]!), true);
-  [at, end] = writeVector(out, view, end, bufferCount, buffers);
+  // The Buffer structs are written in place (offset, length: int64 each), not built apart and copied.
+  at = align8(end + 4) - 4;
+  view.setUint32(at, bufferCount, true);
+  for (let i = 0; i < header.buffers.length; i++) setInt64(view, at + 4 + 8 * i, header.buffers[i]!);
+  end = align8(at + 4 + 16 * bufferCount);
   view.setUint32(BATCH + 16, at - (BATCH + 16), true);
   if (variadic) {
     [at, end] = writeVector(out, view, end, variadic.length / 8, variadic);
