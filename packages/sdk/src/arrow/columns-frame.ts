@@ -22,15 +22,15 @@ class ColumnsFrame implements ArrowFrame, BodyWriter {
   /** Body bytes. */
   readonly length: number;
   readonly #buffers: readonly ColumnBuffer[];
-  /** Each buffer's offset in the body. */
-  readonly #starts: Float64Array;
+  /** Each buffer's offset and padded length in the body, two numbers per buffer. */
+  readonly #regions: readonly number[];
 
-  constructor(header: Uint8Array, rows: number, length: number, buffers: readonly ColumnBuffer[], starts: Float64Array) {
+  constructor(header: Uint8Array, rows: number, length: number, buffers: readonly ColumnBuffer[], regions: readonly number[]) {
     this.header = header;
     this.rows = rows;
     this.length = length;
     this.#buffers = buffers;
-    this.#starts = starts;
+    this.#regions = regions;
   }
 
   get bodyWriter(): BodyWriter {
@@ -47,7 +47,7 @@ class ColumnsFrame implements ArrowFrame, BodyWriter {
 
   writeTo(target: Uint8Array, at: number): void {
     const buffers = this.#buffers;
-    for (let i = 0; i < buffers.length; i++) writeColumnBuffer(buffers[i]!, target, at + this.#starts[i]!);
+    for (let i = 0; i < buffers.length; i++) writeColumnBuffer(buffers[i]!, target, at + this.#regions[2 * i]!);
   }
 }
 
@@ -73,15 +73,14 @@ export function columnsFrame(batch: RecordBatch): ArrowFrame | undefined {
     if (nullCount < 0) return undefined;
     setFieldNode(nodesView, i, column.length, nullCount);
   }
-  const regions = new Float64Array(2 * planned.length);
-  const starts = new Float64Array(planned.length);
+  // A plain array: small typed arrays each get memory outside the heap, a cost per frame.
+  const regions: number[] = [];
   let size = 0;
   for (let i = 0; i < planned.length; i++) {
     const length = align8(planned[i]!.byteLength);
-    regions[2 * i] = starts[i] = size;
-    regions[2 * i + 1] = length;
+    regions.push(size, length);
     size += length;
   }
   const header = encodeBatchHeader({ rows: batch.numRows, nodes, buffers: regions, variadicCounts: undefined, codec: undefined, bodyLength: size });
-  return new ColumnsFrame(header, batch.numRows, size, planned, starts);
+  return new ColumnsFrame(header, batch.numRows, size, planned, regions);
 }

@@ -10,7 +10,7 @@ export interface BatchHeader {
   /** FieldNode structs, 16 bytes each, copied as they are. */
   readonly nodes: Uint8Array;
   /** Each buffer's offset and length in the new body, two numbers per buffer. */
-  readonly buffers: Float64Array;
+  readonly buffers: ArrayLike<number>;
   /** variadicBufferCounts, 8 bytes each, copied as they are (or `undefined`). */
   readonly variadicCounts: Uint8Array | undefined;
   /** 0 = LZ4_FRAME, 1 = ZSTD; `undefined` for an uncompressed body. */
@@ -57,8 +57,9 @@ export function encodeBatchHeader(header: BatchHeader): Uint8Array {
   const bufferCount = header.buffers.length / 2;
   const variadic = header.variadicCounts;
   const size = VECTORS + 3 * 8 + header.nodes.length + 16 * bufferCount + (variadic?.length ?? 0) + 8;
-  const out = new Uint8Array(align8(size));
-  const view = new DataView(out.buffer);
+  // From Node's shared slab (a few hundred bytes each): no memory of its own outside the heap per frame.
+  const out = Buffer.allocUnsafe(align8(size)).fill(0);
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
   view.setUint32(0, MESSAGE, true);
 
   writeVTable(view, MESSAGE_VTABLE, 24, [16, 18, 4, 8]);
