@@ -150,6 +150,36 @@ describe("recordBatchFrame: the SDK's own column layout", () => {
     assert.deepEqual(Array.from(new BigInt64Array(target.buffer, 0, 2)), [0n, 2n ** 32n - 9n]);
   });
 
+  it("rebases a slice of LargeUtf8 whose offsets lie beyond 4 GiB (high words set, a borrow between rows)", () => {
+    // Values standing in for a column of more than 8 GiB: only the bytes the slice covers exist.
+    const base = 2 ** 33 - 2; // low word 0xfffffffe: the next offsets cross into high word 2
+    const strings = ["ab", "", "cdefg", "h"];
+    const bytes = new TextEncoder().encode(strings.join(""));
+    const sparse = new Uint8Array(8);
+    Object.defineProperties(sparse, {
+      length: { get: () => 2 ** 34 },
+      subarray: {
+        value: (start: number, end: number) => {
+          assert.equal(start, base);
+          return bytes.subarray(0, end - start);
+        },
+      },
+    });
+    const offsets = new BigInt64Array(strings.length + 2);
+    offsets[0] = 0n; // row 0 (sliced away) holds the 8 GiB before
+    let at = base;
+    strings.forEach((text, i) => {
+      offsets[i + 1] = BigInt(at);
+      at += text.length;
+    });
+    offsets[strings.length + 1] = BigInt(at);
+    const column = new arrow.Data(new arrow.LargeUtf8(), 0, strings.length + 1, 0, [offsets, sparse, undefined]);
+    const fields = [new arrow.Field("s", new arrow.LargeUtf8(), true)];
+    const batch = new arrow.RecordBatch(new arrow.Schema(fields), arrow.makeData({ type: new arrow.Struct(fields), length: strings.length + 1, nullCount: 0, children: [column] }));
+    const frame = columnsFrame(batch.slice(1, strings.length + 1))!;
+    assert.deepEqual([...decode(batch.schema, frame).getChild("s")!], strings);
+  });
+
   it("leaves nested columns to apache-arrow's assembler, byte for byte", () => {
     const list = arrow.vectorFromArray([[1, 2], [], [3]], new arrow.List(new arrow.Field("item", new arrow.Int32(), true)));
     const ids = arrow.vectorFromArray([1, 2, 3], new arrow.Int32());
