@@ -3,9 +3,10 @@
  * bad input with a {@link NonRetriableException} that names what was wrong, before anything is queued.
  *
  * The common case costs no copy and no decoding: IPC bytes whose schema message is byte-for-byte one already
- * accepted, and whose record batches fit in a frame, become frames that are views of those bytes. Only a new
- * schema (checked once, then remembered), a batch over the frame size (split by rows, ARROW-FLIGHT.md §2) and
- * RecordBatch/Table input (encoded once) go through apache-arrow.
+ * accepted, and whose record batches fit in a frame, become frames that are views of those bytes; so do
+ * RecordBatch/Table input of flat columns, whose frames hold the columns' arrays and write them into each
+ * request (`columns-frame.ts`). Only a new schema (checked once, then remembered), a batch over the frame size
+ * (split by rows, ARROW-FLIGHT.md §2) and nested columns go through apache-arrow.
  */
 import type { RecordBatch, Schema, Table } from "apache-arrow";
 import { NonRetriableException } from "../errors.js";
