@@ -4,6 +4,7 @@
  * rebased as 32-bit words (64-bit ones as halves with a borrow, no BigInt per element); when the target is
  * not 4-aligned, they are rebased into a scratch buffer first and copied from there.
  */
+import { NonRetriableException } from "../errors.js";
 import { copyBits } from "./bit-copy.js";
 import { BufferKind, type ColumnBuffer } from "./column-buffers.js";
 
@@ -50,10 +51,16 @@ function writeOffsets64(b: ColumnBuffer, target: Uint8Array, at: number): void {
 
 /** Writes `b` to `target` at `at`, then zeroes its padding up to the next multiple of 8 bytes. */
 export function writeColumnBuffer(b: ColumnBuffer, target: Uint8Array, at: number): void {
+  // The frame reads the caller's arrays as it is sent: memory detached (transferred) or shrunk since would
+  // otherwise go out as zeros. Refuse loudly instead (changed contents cannot be seen, as for IPC bytes).
+  if (b.source.length !== b.sourceLength) {
+    throw new NonRetriableException(
+      "ingestBatch: the memory of a RecordBatch column awaiting acknowledgment was detached or resized; columns must stay as they are until acknowledged",
+    );
+  }
   switch (b.kind) {
     case BufferKind.Bytes:
-      if (b.source.length > 0) target.set(b.source, at);
-      if (b.source.length < b.byteLength) target.fill(0, at + b.source.length, at + b.byteLength);
+      target.set(b.source, at);
       break;
     case BufferKind.Bits:
       copyBits(b.source, b.from, b.count, target, at);

@@ -13,7 +13,7 @@ import type { Data } from "apache-arrow";
 
 /** How a buffer's bytes are produced. */
 export enum BufferKind {
-  /** `source` copied as it is (zero-filled up to `byteLength` if shorter). */
+  /** `source` copied as it is (`byteLength` bytes). */
   Bytes,
   /** `count` bits of `source` from bit `from`, realigned to bit 0. */
   Bits,
@@ -32,6 +32,8 @@ export interface ColumnBuffer {
   count: number;
   /** Bytes the buffer takes before its padding to 8. */
   byteLength: number;
+  /** `source.length` when planned: the batch's memory must still be there, unchanged in size, when written. */
+  sourceLength: number;
 }
 
 /** Arrow format type ids (Schema.fbs `Type`, which apache-arrow's `Type` enum follows). */
@@ -52,7 +54,7 @@ const TWO_32 = 2 ** 32;
 const EMPTY = new Uint8Array(0);
 
 function buffer(kind: BufferKind, source: Uint8Array, from: number, fromHigh: number, count: number, byteLength: number): ColumnBuffer {
-  return { kind, source, from, fromHigh, count, byteLength };
+  return { kind, source, from, fromHigh, count, byteLength, sourceLength: source.length };
 }
 
 const bytesOf = (view: ArrayBufferView, byteLength: number): Uint8Array =>
@@ -98,12 +100,18 @@ export function planColumn(data: Data, out: ColumnBuffer[]): number {
   } else if (!variable) {
     // Already cut at the slice by apache-arrow: `stride` elements per row.
     const byteLength = length * data.stride * (values as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    if (values.byteLength < byteLength) return fallBack(out, first); // too few values for its rows: as before
     out.push(buffer(BufferKind.Bytes, bytesOf(values, byteLength), 0, 0, 0, byteLength));
   } else if (!planVariable(data, values as Uint8Array, out)) {
-    out.length = first;
-    return -1;
+    return fallBack(out, first);
   }
   return nullCount;
+}
+
+/** Drops what was planned for the column: -1, the batch goes to apache-arrow's assembler. */
+function fallBack(out: ColumnBuffer[], first: number): number {
+  out.length = first;
+  return -1;
 }
 
 /** Offsets rebased to start at 0 and the value bytes they cover; false for offsets out of range. */

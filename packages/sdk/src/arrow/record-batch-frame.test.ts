@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as arrow from "apache-arrow";
 import { VectorAssembler } from "apache-arrow/visitor/vectorassembler";
+import { NonRetriableException } from "../errors.js";
 import { FRAME_TARGET_BYTES, IpcBatchPreparer } from "./batch-preparer.js";
 import { writeColumnBuffer } from "./column-buffer-writer.js";
 import { BufferKind } from "./column-buffers.js";
@@ -143,10 +144,10 @@ describe("recordBatchFrame: the SDK's own column layout", () => {
     const offsets = BigInt64Array.from([2n ** 32n - 4n, 2n ** 32n - 1n, 2n ** 32n + 5n, 2n ** 33n + 7n]);
     const source = new Uint8Array(offsets.buffer);
     const target = new Uint8Array(40).fill(0xee);
-    writeColumnBuffer({ kind: BufferKind.Offsets64, source, from: 2 ** 32 - 4, fromHigh: 0, count: 4, byteLength: 32 }, target, 8);
+    writeColumnBuffer({ kind: BufferKind.Offsets64, source, from: 2 ** 32 - 4, fromHigh: 0, count: 4, byteLength: 32, sourceLength: 32 }, target, 8);
     assert.deepEqual(Array.from(new BigInt64Array(target.buffer, 8, 4)), [0n, 3n, 9n, 2n ** 32n + 11n]);
     const high = BigInt64Array.from([2n ** 40n + 10n, 2n ** 40n + 2n ** 32n + 1n]);
-    writeColumnBuffer({ kind: BufferKind.Offsets64, source: new Uint8Array(high.buffer), from: 10, fromHigh: 2 ** 8, count: 2, byteLength: 16 }, target, 0);
+    writeColumnBuffer({ kind: BufferKind.Offsets64, source: new Uint8Array(high.buffer), from: 10, fromHigh: 2 ** 8, count: 2, byteLength: 16, sourceLength: 16 }, target, 0);
     assert.deepEqual(Array.from(new BigInt64Array(target.buffer, 0, 2)), [0n, 2n ** 32n - 9n]);
   });
 
@@ -178,6 +179,16 @@ describe("recordBatchFrame: the SDK's own column layout", () => {
     const batch = new arrow.RecordBatch(new arrow.Schema(fields), arrow.makeData({ type: new arrow.Struct(fields), length: strings.length + 1, nullCount: 0, children: [column] }));
     const frame = columnsFrame(batch.slice(1, strings.length + 1))!;
     assert.deepEqual([...decode(batch.schema, frame).getChild("s")!], strings);
+  });
+
+  it("refuses to send a column whose memory was transferred away after ingest, instead of sending zeros", () => {
+    const ids = Int32Array.from([1, 2, 3]);
+    const fields = [new arrow.Field("id", new arrow.Int32(), true)];
+    const column = arrow.makeData({ type: new arrow.Int32(), length: 3, nullCount: 0, data: ids });
+    const batch = new arrow.RecordBatch(new arrow.Schema(fields), arrow.makeData({ type: new arrow.Struct(fields), length: 3, nullCount: 0, children: [column] }));
+    const frame = columnsFrame(batch)!;
+    structuredClone(ids.buffer, { transfer: [ids.buffer] }); // detaches the batch's memory
+    assert.throws(() => frame.bodyWriter!.writeTo(new Uint8Array(64), 0), (err: Error) => err instanceof NonRetriableException && /detached or resized/.test(err.message));
   });
 
   it("leaves nested columns to apache-arrow's assembler, byte for byte", () => {
