@@ -149,6 +149,9 @@ describe("recordBatchFrame: the SDK's own column layout", () => {
     const high = BigInt64Array.from([2n ** 40n + 10n, 2n ** 40n + 2n ** 32n + 1n]);
     writeColumnBuffer({ kind: BufferKind.Offsets64, source: new Uint8Array(high.buffer), from: 10, fromHigh: 2 ** 8, count: 2, byteLength: 16, sourceLength: 16 }, target, 0);
     assert.deepEqual(Array.from(new BigInt64Array(target.buffer, 0, 2)), [0n, 2n ** 32n - 9n]);
+    const sameHigh = BigInt64Array.from([2n ** 32n + 5n, 2n ** 32n + 9n, 2n ** 32n + 20n]); // one high word throughout
+    writeColumnBuffer({ kind: BufferKind.Offsets64, source: new Uint8Array(sameHigh.buffer), from: 5, fromHigh: 1, count: 3, byteLength: 24, sourceLength: 24 }, target, 8);
+    assert.deepEqual(Array.from(new BigInt64Array(target.buffer, 8, 3)), [0n, 4n, 15n]);
   });
 
   it("rebases a slice of LargeUtf8 whose offsets lie beyond 4 GiB (high words set, a borrow between rows)", () => {
