@@ -1,8 +1,8 @@
 /**
  * Writes planned column buffers (`column-buffers.ts`) into a body, wherever it lies: a body of its own, or
  * straight into a gRPC request after the FlightData fields that precede it, at any byte offset. Offsets are
- * rebased as 32-bit words (64-bit ones as halves with a borrow, no BigInt per element); when the target is
- * not 4-aligned, they are rebased into a scratch buffer first and copied from there.
+ * rebased as 32-bit words, 64-bit ones as halves (no BigInt per element); when the target is not 4-aligned,
+ * they are rebased into a scratch buffer first and copied from there.
  */
 import { NonRetriableException } from "../errors.js";
 import { copyBits } from "./bit-copy.js";
@@ -34,7 +34,7 @@ function writeOffsets32(b: ColumnBuffer, target: Uint8Array, at: number): void {
   flushWords(out, target, at);
 }
 
-/** The 64-bit offsets minus the base, by 32-bit halves with a borrow. */
+/** The 64-bit offsets minus the base, by 32-bit halves (a borrow from the high word where a low word wraps). */
 function writeOffsets64(b: ColumnBuffer, target: Uint8Array, at: number): void {
   const n = 2 * b.count;
   const source = new Uint32Array(b.source.buffer, b.source.byteOffset, n);
