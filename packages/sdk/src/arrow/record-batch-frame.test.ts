@@ -89,7 +89,6 @@ function assertSameValues(expected: arrow.RecordBatch, frame: ArrowFrame, label:
   }
 }
 
-
 describe("recordBatchFrame: the SDK's own column layout", () => {
   const cases: Array<[string, arrow.RecordBatch]> = [
     ["no nulls", batchOf(0)],
