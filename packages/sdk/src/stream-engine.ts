@@ -296,7 +296,14 @@ export class StreamEngine {
     const connection = this.#connection;
     if (!connection || this.#paused || this.#waitingForDrain) return;
     while (this.#ledger.unsentCount > 0) {
-      if (!this.#sender.sendNext(connection.call)) {
+      let more: boolean;
+      try {
+        more = this.#sender.sendNext(connection.call);
+      } catch (err) {
+        // A request that cannot be made now never can (e.g. its memory was detached): retrying would loop.
+        return this.#fail(err instanceof ZerobusException && !err.retriable ? err : new NonRetriableException(`Failed to send a request: ${(err as Error).message}`, { cause: err }));
+      }
+      if (!more) {
         this.#waitingForDrain = true;
         connection.call.onDrain(() => {
           if (connection !== this.#connection) return;

@@ -165,6 +165,23 @@ describe("ZerobusArrowStream (scripted Flight server)", () => {
     assert.equal(server.calls.length, 1);
   });
 
+  it("fails the stream (not the process) when a queued batch's memory is detached before it is sent: IPC bytes, then RecordBatch columns", async () => {
+    for (const input of ["ipc", "columns"] as const) {
+      const { server, stream } = await open(autoAckFlight);
+      const batch = numberedBatch(0, 100);
+      const ipc = ipcBytes(batch);
+      const pending = stream.ingestBatch(input === "ipc" ? ipc : batch);
+      // Transferring an ArrayBuffer detaches it; the frame is sent on a later microtask, after this.
+      const memory = input === "ipc" ? ipc.buffer : (batch.data.children[0]!.values as BigInt64Array).buffer;
+      structuredClone(memory, { transfer: [memory as ArrayBuffer] });
+      assert.equal(await pending, 0n);
+      await assert.rejects(within(stream.flush(), 5000, `flush (${input})`), (err: Error) => err instanceof NonRetriableException && /detached \(transferred\) or resized/.test(err.message));
+      assert.equal(stream.getState(), StreamState.FAILED);
+      assert.equal(server.calls.length, 1, "no reconnect for a batch that can never be sent");
+      assert.equal(server.calls[0]!.received.length, 1, "only the schema frame went out");
+    }
+  });
+
   it("ends the stream on an ack for more rows than were sent, keeping the unacknowledged rows for recreateArrowStream", async () => {
     const { server, stream } = await open(async (call, index) => {
       if (index > 0) return autoAckFlight(call);

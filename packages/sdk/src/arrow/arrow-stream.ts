@@ -99,7 +99,8 @@ export class ZerobusArrowStream {
    *
    * `batch` is Arrow IPC stream bytes, an apache-arrow `RecordBatch` or an apache-arrow `Table` (one offset
    * for the whole table), whose schema must equal the stream's. IPC bytes are sent as they are, without a
-   * copy: do not modify them until the offset is acknowledged. Refused (with `NonRetriableException`, nothing
+   * copy, and a RecordBatch's or Table's columns are read as they are sent (no copy is kept): do not modify
+   * either until the offset is acknowledged. Refused (with `NonRetriableException`, nothing
    * queued): bytes that do not parse, another schema, no rows, dictionary-encoded columns, a row too large
    * for one message.
    */

@@ -3,14 +3,15 @@
  * bad input with a {@link NonRetriableException} that names what was wrong, before anything is queued.
  *
  * The common case costs no copy and no decoding: IPC bytes whose schema message is byte-for-byte one already
- * accepted, and whose record batches fit in a frame, become frames that are views of those bytes. Only a new
- * schema (checked once, then remembered), a batch over the frame size (split by rows, ARROW-FLIGHT.md §2) and
- * RecordBatch/Table input (encoded once) go through apache-arrow.
+ * accepted, and whose record batches fit in a frame, become frames that are views of those bytes; so do
+ * RecordBatch/Table input of flat columns, whose frames hold the columns' arrays and write them into each
+ * request (`columns-frame.ts`). Only a new schema (checked once, then remembered), a batch over the frame size
+ * (split by rows, ARROW-FLIGHT.md §2) and nested columns go through apache-arrow.
  */
 import type { RecordBatch, Schema, Table } from "apache-arrow";
 import { NonRetriableException } from "../errors.js";
 import { MAX_MESSAGE_BYTES } from "../options.js";
-import { ArrowBatch, type ArrowFrame } from "./arrow-batch.js";
+import { ArrowBatch, frameBodyLength, type ArrowFrame } from "./arrow-batch.js";
 import type { ArrowBatchInput, ArrowSchemaLike } from "./arrow-types.js";
 import type { BatchPreparer } from "./batch-preparer-type.js";
 import { assertNoDictionaries, schemaDifference, type DeclaredSchema } from "./declared-schema.js";
@@ -82,8 +83,9 @@ export class IpcBatchPreparer implements BatchPreparer {
     for (const batch of batches) {
       if (batch.numRows === 0) continue;
       const frame = recordBatchFrame(this.#assembler, batch);
-      if (frame.body.length <= FRAME_TARGET_BYTES) frames.push(frame);
-      else this.#split(batch, frame.body.length, frames);
+      const bodyBytes = frameBodyLength(frame);
+      if (bodyBytes <= FRAME_TARGET_BYTES) frames.push(frame);
+      else this.#split(batch, bodyBytes, frames);
     }
     if (frames.length === 0) throw refused("the batch has no rows (an empty batch could never be acknowledged)");
     return new ArrowBatch(frames);
@@ -150,9 +152,10 @@ export class IpcBatchPreparer implements BatchPreparer {
     for (let start = 0; start < rows; start += rowsPerFrame) {
       const slice = batch.slice(start, Math.min(rows, start + rowsPerFrame));
       const frame = recordBatchFrame(this.#assembler, slice);
-      const size = frame.header.length + frame.body.length;
-      if (frame.body.length > FRAME_TARGET_BYTES && slice.numRows > 1) {
-        this.#split(slice, frame.body.length, frames); // rows of uneven size: cut this part finer
+      const bodyBytes = frameBodyLength(frame);
+      const size = frame.header.length + bodyBytes;
+      if (bodyBytes > FRAME_TARGET_BYTES && slice.numRows > 1) {
+        this.#split(slice, bodyBytes, frames); // rows of uneven size: cut this part finer
       } else if (size + FRAME_OVERHEAD_BYTES > MAX_MESSAGE_BYTES) {
         throw refused(`row ${start} alone takes ${size} bytes, more than one message may carry (${MAX_MESSAGE_BYTES} bytes, 10 MiB)`);
       } else {

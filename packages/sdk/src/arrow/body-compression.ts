@@ -18,10 +18,11 @@ export function compressFrame(frame: ArrowFrame, codec: BodyCodec): { header: Ui
   const parts = new Array<Uint8Array | undefined>(regions.length / 2);
   const compressedLengths = new Float64Array(regions.length / 2);
   let size = 0;
+  const source = frame.body; // read once: a frame laid out from columns lays its body out on each read
   for (let i = 0; i < parts.length; i++) {
     const length = regions[2 * i + 1]!;
     if (length === 0) continue;
-    const raw = frame.body.subarray(regions[2 * i]!, regions[2 * i]! + length);
+    const raw = source.subarray(regions[2 * i]!, regions[2 * i]! + length);
     const packed = codec.compress(raw);
     const smaller = packed.length < raw.length;
     parts[i] = smaller ? packed : raw;

@@ -24,6 +24,11 @@ const CLOSE_LEAD_MS = 500;
 
 const DO_PUT_RPC: RpcMethod = { path: DO_PUT_METHOD, decode: decodePutResult };
 
+const DETACHED = (): NonRetriableException =>
+  new NonRetriableException(
+    "ingestBatch: the memory of a batch awaiting acknowledgment was detached (transferred) or resized; IPC bytes and RecordBatch columns must stay as they are until acknowledged",
+  );
+
 /** See the module comment. */
 class FlightSender implements EntrySender {
   readonly #ledger: PendingLedger;
@@ -44,13 +49,15 @@ class FlightSender implements EntrySender {
   sendNext(call: StreamCall): boolean {
     const ledger = this.#ledger;
     const batch = ledger.unsentPayload(0) as ArrowBatch;
+    // grpc-js reads the frame later, inside its own framing: check the caller's memory while errors are ours.
+    if (!batch.frameIntact(this.#frame)) throw DETACHED();
     const frame = batch.frames[this.#frame]!;
     const last = this.#frame === batch.frames.length - 1;
     const offset = ledger.markSent(last ? 1 : 0);
     this.#frame = last ? 0 : this.#frame + 1;
     this.#rowsSent += frame.rows;
     this.#rowsAtFrameEnd.push(this.#rowsSent);
-    const { header, body } = this.#codec ? compressFrame(frame, this.#codec) : frame;
+    const { header, body } = this.#codec ? compressFrame(frame, this.#codec) : { header: frame.header, body: frame.bodyWriter ?? frame.body };
     return call.write(gatherFlightData(header, body, frameMetadata(offset)));
   }
 

@@ -10,7 +10,7 @@ export interface BatchHeader {
   /** FieldNode structs, 16 bytes each, copied as they are. */
   readonly nodes: Uint8Array;
   /** Each buffer's offset and length in the new body, two numbers per buffer. */
-  readonly buffers: Float64Array;
+  readonly buffers: ArrayLike<number>;
   /** variadicBufferCounts, 8 bytes each, copied as they are (or `undefined`). */
   readonly variadicCounts: Uint8Array | undefined;
   /** 0 = LZ4_FRAME, 1 = ZSTD; `undefined` for an uncompressed body. */
@@ -30,6 +30,13 @@ const COMPRESSION = 96;
 const VECTORS = 104;
 
 const align8 = (n: number): number => (n + 7) & ~7;
+const TWO_32 = 2 ** 32;
+
+/** A non-negative int64 below 2^53, as two 32-bit halves: no BigInt (this runs once per buffer per frame). */
+function setInt64(view: DataView, pos: number, value: number): void {
+  view.setUint32(pos, value % TWO_32, true);
+  view.setUint32(pos + 4, Math.floor(value / TWO_32), true);
+}
 
 function writeVTable(view: DataView, pos: number, tableSize: number, fields: readonly number[]): void {
   view.setUint16(pos, 4 + 2 * fields.length, true);
@@ -50,21 +57,22 @@ export function encodeBatchHeader(header: BatchHeader): Uint8Array {
   const bufferCount = header.buffers.length / 2;
   const variadic = header.variadicCounts;
   const size = VECTORS + 3 * 8 + header.nodes.length + 16 * bufferCount + (variadic?.length ?? 0) + 8;
-  const out = new Uint8Array(align8(size));
-  const view = new DataView(out.buffer);
+  // From Node's shared slab (a few hundred bytes each): no memory of its own outside the heap per frame.
+  const out = Buffer.allocUnsafe(align8(size)).fill(0);
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
   view.setUint32(0, MESSAGE, true);
 
   writeVTable(view, MESSAGE_VTABLE, 24, [16, 18, 4, 8]);
   view.setInt32(MESSAGE, MESSAGE - MESSAGE_VTABLE, true);
   view.setUint32(MESSAGE + 4, BATCH - (MESSAGE + 4), true);
-  view.setBigInt64(MESSAGE + 8, BigInt(header.bodyLength), true);
+  setInt64(view, MESSAGE + 8, header.bodyLength);
   view.setInt16(MESSAGE + 16, METADATA_V5, true);
   view.setUint8(MESSAGE + 18, HEADER_RECORD_BATCH);
 
   const compressed = header.codec !== undefined;
   writeVTable(view, BATCH_VTABLE, 28, [8, 4, 16, compressed ? 20 : 0, variadic ? 24 : 0]);
   view.setInt32(BATCH, BATCH - BATCH_VTABLE, true);
-  view.setBigInt64(BATCH + 8, BigInt(header.rows), true);
+  setInt64(view, BATCH + 8, header.rows);
   if (compressed) {
     view.setUint32(BATCH + 20, COMPRESSION - (BATCH + 20), true);
     writeVTable(view, COMPRESSION_VTABLE, 8, [4, 5]);
@@ -75,10 +83,11 @@ export function encodeBatchHeader(header: BatchHeader): Uint8Array {
 
   let [at, end] = writeVector(out, view, VECTORS, header.nodes.length / 16, header.nodes);
   view.setUint32(BATCH + 4, at - (BATCH + 4), true);
-  const buffers = new Uint8Array(16 * bufferCount);
-  const buffersView = new DataView(buffers.buffer);
-  for (let i = 0; i < header.buffers.length; i++) buffersView.setBigInt64(8 * i, BigInt(header.buffers[i]!), true);
-  [at, end] = writeVector(out, view, end, bufferCount, buffers);
+  // The Buffer structs are written in place (offset, length: int64 each), not built apart and copied.
+  at = align8(end + 4) - 4;
+  view.setUint32(at, bufferCount, true);
+  for (let i = 0; i < header.buffers.length; i++) setInt64(view, at + 4 + 8 * i, header.buffers[i]!);
+  end = align8(at + 4 + 16 * bufferCount);
   view.setUint32(BATCH + 16, at - (BATCH + 16), true);
   if (variadic) {
     [at, end] = writeVector(out, view, end, variadic.length / 8, variadic);

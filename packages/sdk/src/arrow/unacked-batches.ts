@@ -35,11 +35,13 @@ export function unackedBatchesIpc(schemaMessage: Uint8Array, entries: readonly L
   entries.forEach((entry, i) => {
     if (!(entry.payload instanceof ArrowBatch)) return;
     const frames = entry.payload.frames.slice(i === 0 ? durableFrames : 0);
+    // Bodies read once: a frame laid out from columns lays its body out on each read.
+    const bodies = frames.map((frame) => frame.body);
     let size = messageBytes(schemaMessage, undefined) + 8;
-    for (const frame of frames) size += messageBytes(frame.header, frame.body);
+    frames.forEach((frame, j) => (size += messageBytes(frame.header, bodies[j])));
     const buf = Buffer.alloc(size);
     let pos = writeMessage(buf, 0, schemaMessage, undefined);
-    for (const frame of frames) pos = writeMessage(buf, pos, frame.header, frame.body);
+    frames.forEach((frame, j) => (pos = writeMessage(buf, pos, frame.header, bodies[j])));
     buf.writeUInt32LE(CONTINUATION, pos); // end of stream: continuation marker and a zero length
     out.push(buf);
   });

@@ -2,16 +2,22 @@
  * Arrow Flight messages, hand-encoded (ARROW-FLIGHT.md §1): `FlightData` out (field 2 `data_header`, field 3
  * `app_metadata`, field 1000 `data_body`; no descriptor, ever) and `PutResult` in (field 1 `app_metadata`,
  * the JSON acknowledgment). A data frame is handed to grpc-js as a {@link GatheredMessage}, so its body is
- * copied once, by grpc-js's framing.
+ * copied once, by grpc-js's framing (a body laid out from columns is written there directly).
  */
 import { readVarint, varintSize, writeVarint } from "./varint.js";
-import { GatheredMessage } from "./gathered-message.js";
+import { GatheredMessage, type PieceWriter } from "./gathered-message.js";
 import { allocRequestBuffer } from "./request-buffers.js";
 import type { StreamResponse } from "./response-decoder.js";
 
 const DATA_HEADER_KEY = 0x12; // field 2, length-delimited
 const APP_METADATA_KEY = 0x1a; // field 3, length-delimited
 const DATA_BODY_KEY = [0xc2, 0x3e]; // field 1000, length-delimited
+
+/** A body written straight into the request (a frame laid out from columns as it is sent), not copied from bytes. */
+export interface BodyWriter extends PieceWriter {
+  /** Whether the memory the body is read from is still as it was at ingest (not detached or resized). */
+  intact(): boolean;
+}
 
 const fieldSize = (keyBytes: number, length: number): number => (length === 0 ? 0 : keyBytes + varintSize(length) + length);
 
@@ -59,7 +65,7 @@ export function encodeFlightData(header: Uint8Array, body: Uint8Array | undefine
  * A `FlightData` data frame as a {@link GatheredMessage}: a small prefix (header, metadata, body key) and
  * the body itself, which is not copied until grpc-js frames the message.
  */
-export function gatherFlightData(header: Uint8Array, body: Uint8Array, appMetadata: string): GatheredMessage {
+export function gatherFlightData(header: Uint8Array, body: Uint8Array | BodyWriter, appMetadata: string): GatheredMessage {
   const metadataLength = Buffer.byteLength(appMetadata, "latin1");
   const prefix = Buffer.allocUnsafe(prefixLength(header, metadataLength, body.length));
   writePrefix(prefix, header, appMetadata, metadataLength, body.length);

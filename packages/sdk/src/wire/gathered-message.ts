@@ -13,34 +13,43 @@
  * the stream recovers as from any failed connection, and every later request is joined into a buffer first.
  */
 
+/** A piece that writes itself into the message (e.g. an Arrow body laid out from columns as it is sent). */
+export interface PieceWriter {
+  /** Bytes the piece takes. */
+  readonly length: number;
+  /** Writes the piece into `target` from `at` on (any byte offset). */
+  writeTo(target: Uint8Array, at: number): void;
+}
+
 /** See the module comment. */
 export class GatheredMessage {
   /** Bytes in all pieces together: the message length grpc-js writes in its prefix. */
   readonly length: number;
-  readonly #pieces: readonly Uint8Array[];
+  readonly #pieces: ReadonlyArray<Uint8Array | PieceWriter>;
   #copied = false;
 
   /** A message whose bytes are `pieces`, in order. The pieces are read when the message is copied, not before. */
-  constructor(pieces: readonly Uint8Array[]) {
+  constructor(pieces: ReadonlyArray<Uint8Array | PieceWriter>) {
     this.#pieces = pieces;
     let length = 0;
     for (const piece of pieces) length += piece.length;
     this.length = length;
   }
 
-  /** Whether grpc-js (or anyone) has copied the message out. */
+  /** Whether grpc-js (or anyone) has started copying the message out (even if a piece then threw). */
   get copied(): boolean {
     return this.#copied;
   }
 
   /** Writes every piece into `target` from `targetStart` on, as `Buffer#copy` does; returns the bytes written. */
   copy(target: Uint8Array, targetStart = 0): number {
+    this.#copied = true;
     let at = targetStart;
     for (const piece of this.#pieces) {
-      target.set(piece, at);
+      if (piece instanceof Uint8Array) target.set(piece, at);
+      else piece.writeTo(target, at);
       at += piece.length;
     }
-    this.#copied = true;
     return this.length;
   }
 
