@@ -1,6 +1,8 @@
 /**
  * Turns one IPC RecordBatch (its header's field nodes and buffer regions, and the frame's body) into the
- * table's Arrow columns, following the plans of the schema check. Fixed-width columns are views of the
+ * table's Arrow columns, following the plans of the schema check. Nested columns (List, Map, Struct)
+ * take their children's nodes and buffers depth-first, as the IPC format lays them out; a struct's nulls
+ * are pushed down into its children (so a child is null wherever its struct is, as in rows). Fixed-width columns are views of the
  * received body (copied only when misaligned or compressed); the few conversions are loops over typed
  * arrays — no object per row — except DECIMAL columns sent as text, which are parsed value by value.
  * Everything a Parquet writer would trust is checked: buffer bounds, offsets, UTF-8, NOT NULL, decimal
@@ -11,6 +13,8 @@ import * as arrow from "apache-arrow";
 import { toArrowType } from "../delta/arrow-builders.js";
 import { writeDecimal128, readDecimal } from "../delta/decimal128.js";
 import { decimalPrecisionProblem, parseDecimalText } from "../records/decimal-text.js";
+import type { DeltaType } from "../schema/delta-type.js";
+import { selectColumnRows } from "../delta/select-column-rows.js";
 import type { ColumnPlan, ColumnSource } from "./arrow-schema-check.js";
 import { decompressBuffer, type BodyCodec } from "./body-codecs.js";
 
@@ -40,9 +44,6 @@ export interface DecodedBatch {
 export function decodeRecordBatch(header: RecordBatchHeader, body: Uint8Array, plans: readonly ColumnPlan[]): DecodedBatch {
   const numRows = header.length;
   if (!Number.isSafeInteger(numRows) || numRows < 0) throw new InvalidBatchError(`the batch length ${numRows} is not a row count`);
-  if (header.nodes.length !== plans.length) {
-    throw new InvalidBatchError(`the batch has ${header.nodes.length} field node(s) for ${plans.length} column(s) (nested or extra fields are not accepted)`);
-  }
   const codec = header.compression === null ? undefined : codecOf(header.compression.type);
   const reader = { next: 0, decompressed: 0 };
   const take = (column: string): Uint8Array => {
@@ -66,15 +67,30 @@ export function decodeRecordBatch(header: RecordBatchHeader, body: Uint8Array, p
     }
     return decoded;
   };
-  const columns = plans.map((plan, i) => {
-    const node = header.nodes[i]!;
-    if (node.length !== numRows) throw new InvalidBatchError(`column '${plan.field.name}' has ${node.length} values in a batch of ${numRows} rows`);
-    return decodeColumn(plan, numRows, take);
-  });
+  const cursor: Cursor = { nodes: header.nodes, next: 0, take };
+  const columns = plans.map((plan) => decodeValue({ path: plan.field.name, type: plan.field.type, nullable: plan.field.nullable, source: plan.source }, toArrowType(plan.field.type), cursor, numRows));
+  if (cursor.next !== header.nodes.length) {
+    throw new InvalidBatchError(`the batch has ${header.nodes.length} field node(s) but the table's ${plans.length} column(s) use ${cursor.next} (extra fields are not accepted)`);
+  }
   if (reader.next !== header.buffers.length) {
     throw new InvalidBatchError(`the batch has ${header.buffers.length} buffers, but its columns use ${reader.next}`);
   }
   return { numRows, columns };
+}
+
+/** Where the next field node and buffer come from. */
+interface Cursor {
+  nodes: RecordBatchHeader["nodes"];
+  next: number;
+  take(path: string): Uint8Array;
+}
+
+/** One value to decode: its path (`tags.item`), Delta type, nullability and plan. */
+interface Slot {
+  path: string;
+  type: DeltaType;
+  nullable: boolean;
+  source: ColumnSource;
 }
 
 function codecOf(type: number): BodyCodec {
@@ -83,13 +99,39 @@ function codecOf(type: number): BodyCodec {
   throw new InvalidBatchError(`unknown body compression codec ${type} (expected LZ4_FRAME 0 or ZSTD 1)`);
 }
 
-function decodeColumn(plan: ColumnPlan, length: number, take: (column: string) => Uint8Array): arrow.Data {
-  const name = plan.field.name;
-  const type = toArrowType(plan.field.type);
-  const { nullBitmap, nullCount } = validity(take(name), length, name);
-  if (nullCount > 0 && !plan.field.nullable) throw new InvalidBatchError(`column '${name}' is NOT NULL but ${nullCount} value(s) are null`);
+// Decodes the value at the cursor; `expectedLength` when its length is known (columns, struct fields).
+function decodeValue(slot: Slot, type: arrow.DataType, cursor: Cursor, expectedLength?: number): arrow.Data {
+  const name = slot.path;
+  const node = cursor.nodes[cursor.next++];
+  if (node === undefined) throw new InvalidBatchError(`field '${name}': the batch has too few field nodes`);
+  const length = Number(node.length);
+  if (!Number.isSafeInteger(length) || length < 0) throw new InvalidBatchError(`field '${name}': ${node.length} is not a value count`);
+  if (expectedLength !== undefined && length !== expectedLength) {
+    throw new InvalidBatchError(`${name.includes(".") ? "field" : "column"} '${name}' has ${length} values in a batch of ${expectedLength} rows`);
+  }
+  const { nullBitmap, nullCount } = validity(cursor.take(name), length, name);
+  if (nullCount > 0 && !slot.nullable) throw new InvalidBatchError(`${name.includes(".") ? "field" : "column"} '${name}' is NOT NULL but ${nullCount} value(s) are null`);
   const common = { type, length, nullCount, nullBitmap };
-  const source: ColumnSource = plan.source;
+  const source = slot.source;
+  switch (source.kind) {
+    case "list":
+    case "map":
+      return decodeListLike(slot, source, common, cursor);
+    case "struct": {
+      const fields = (slot.type as Extract<DeltaType, { kind: "struct" }>).fields;
+      const children = fields.map((field, i) =>
+        withParentNulls(decodeValue({ path: `${name}.${field.name}`, type: field.type, nullable: field.nullable, source: source.fields[i]! }, type.children[i]!.type, cursor, length), nullBitmap, nullCount),
+      );
+      return make({ ...common, children });
+    }
+    default:
+      return decodeLeaf(source, name, length, common, cursor);
+  }
+}
+
+function decodeLeaf(source: ColumnSource, name: string, length: number, common: Record<string, unknown>, cursor: Cursor): arrow.Data {
+  const take = cursor.take;
+  const { nullBitmap, nullCount } = common as { nullBitmap: Uint8Array | undefined; nullCount: number };
   switch (source.kind) {
     case "fixed":
       return make({ ...common, data: aligned(fixedWidth(take(name), length * source.byteWidth, name)) });
@@ -110,7 +152,73 @@ function decodeColumn(plan: ColumnPlan, length: number, take: (column: string) =
       const { offsets, data } = variableWidth(take(name), take(name), length, source.largeOffsets, name);
       return make({ ...common, data: parseDecimals(offsets, data, length, nullBitmap, nullCount, source.precision, source.scale, name) });
     }
+    default:
+      throw new InvalidBatchError(`field '${name}': unexpected ${source.kind} plan`);
   }
+}
+
+// A List (its elements) or a Map (its entries, a NOT NULL struct of key and value): offsets into a
+// child whose range is checked against the child's length; a child that is longer than the offsets
+// reach, or starts later, is cut to the range they use, so offsets start at 0.
+function decodeListLike(slot: Slot, source: Extract<ColumnSource, { kind: "list" | "map" }>, common: { type: arrow.DataType; length: number }, cursor: Cursor): arrow.Data {
+  const name = slot.path;
+  const length = common.length;
+  const raw = cursor.take(name);
+  const offsets = length === 0 && raw.length === 0 ? new Int32Array(1) : listOffsets(raw, length, name);
+  let child: arrow.Data;
+  let childName: string;
+  if (source.kind === "list") {
+    const type = slot.type as Extract<DeltaType, { kind: "array" }>;
+    childName = `${name}.${source.item}`;
+    child = decodeValue({ path: childName, type: type.elementType, nullable: type.containsNull, source: source.element }, common.type.children[0]!.type, cursor);
+  } else {
+    const type = slot.type as Extract<DeltaType, { kind: "map" }>;
+    const [entries, key, value] = source.names;
+    childName = `${name}.${entries}`;
+    const entriesType: DeltaType = {
+      kind: "struct",
+      fields: [
+        { name: key, type: type.keyType, nullable: false, metadata: {} },
+        { name: value, type: type.valueType, nullable: type.valueContainsNull, metadata: {} },
+      ],
+    };
+    child = decodeValue({ path: childName, type: entriesType, nullable: false, source: { kind: "struct", fields: [source.key, source.value] } }, common.type.children[0]!.type, cursor);
+  }
+  const first = offsets[0]!;
+  const last = offsets[length]!;
+  if (last > child.length) throw new InvalidBatchError(`field '${name}': offsets reach value ${last} of '${childName}', which has ${child.length}`);
+  if (first === 0 && last === child.length) return make({ ...common, valueOffsets: offsets, child });
+  const rebased = new Int32Array(length + 1);
+  for (let i = 0; i <= length; i++) rebased[i] = offsets[i]! - first;
+  return make({ ...common, valueOffsets: rebased, child: selectColumnRows(child, { start: first, end: last }) });
+}
+
+function listOffsets(raw: Uint8Array, length: number, name: string): Int32Array {
+  const bytes = aligned(fixedWidth(raw, (length + 1) * 4, name));
+  const offsets = new Int32Array(bytes.buffer, bytes.byteOffset, length + 1);
+  if (offsets[0]! < 0) throw new InvalidBatchError(`field '${name}': negative offset`);
+  for (let i = 1; i <= length; i++) if (offsets[i]! < offsets[i - 1]!) throw new InvalidBatchError(`field '${name}': offsets decrease at row ${i - 1}`);
+  return offsets;
+}
+
+// A struct field is null wherever its struct is: the child's validity ANDed with the parent's (and
+// again for the fields of a struct field), as a row's struct field reads NULL under a NULL struct.
+function withParentNulls(data: arrow.Data, parent: Uint8Array | undefined, parentNulls: number): arrow.Data {
+  if (parentNulls === 0 || parent === undefined) return data;
+  const length = data.length;
+  const own = data.nullCount > 0 ? data.nullBitmap : undefined;
+  const nullBitmap = new Uint8Array((length + 7) >> 3);
+  let valid = 0;
+  for (let i = 0; i < length; i++) {
+    const bit = 1 << (i & 7);
+    if ((parent[i >> 3]! & bit) !== 0 && (own === undefined || (own[i >> 3]! & bit) !== 0)) {
+      nullBitmap[i >> 3]! |= bit;
+      valid++;
+    }
+  }
+  const nullCount = length - valid;
+  const children = arrow.DataType.isStruct(data.type) ? data.children.map((child) => withParentNulls(child, nullBitmap, nullCount)) : data.children;
+  return data.clone(data.type, 0, length, nullCount, [data.valueOffsets, data.values, nullBitmap, undefined] as never, children);
 }
 
 function validity(bitmap: Uint8Array, length: number, name: string): { nullBitmap: Uint8Array | undefined; nullCount: number } {

@@ -1,0 +1,138 @@
+/**
+ * Splits a batch of Arrow columns (an Arrow Flight DoPut batch) by the values of the table's partition
+ * columns: one piece per partition, holding that partition's rows of the other columns, in order, and
+ * the partition values as `partitionValueText` writes them for rows (the record path's function, so a
+ * value lands in the same partition whichever way it arrived).
+ *
+ * Rows are compared with the row before them in place, so a run of equal partition values costs one
+ * comparison per row and one text per run. A partition whose rows form one run keeps views of the
+ * batch's buffers (`selectColumnRows` on a range); a partition whose rows are spread over several runs
+ * is gathered once by row indices. Either way a batch gives at most one piece per partition, and at
+ * most {@link MAX_PARTITIONS_PER_BATCH} pieces.
+ */
+import * as arrow from "apache-arrow";
+import type { DeltaField, RowValue } from "../schema/delta-type.js";
+import { readDecimal } from "./decimal128.js";
+import { partitionValueText } from "./partition-values.js";
+import { selectColumnRows } from "./select-column-rows.js";
+import type { ColumnBatch } from "./write-column-data-file.js";
+
+/**
+ * The most partitions one batch may touch (Zerobus allows a table 1000 partitions per 5 s, DELTA.md §1.5):
+ * bounds the files a batch can add to a commit.
+ */
+export const MAX_PARTITIONS_PER_BATCH = 1000;
+
+/** A batch whose rows fall into more partitions than {@link MAX_PARTITIONS_PER_BATCH}. */
+export class PartitionLimitError extends Error {
+  override readonly name = "PartitionLimitError";
+}
+
+interface Group {
+  values: Array<string | null>;
+  /** Runs of rows as [start, end) pairs. */
+  runs: number[];
+  rows: number;
+}
+
+/**
+ * The pieces of `batch` (columns of `fields`, in table order) per partition: each piece's `columns` are
+ * the non-partition columns, in table order, and its `partitionValues` the texts of `partitionColumns`.
+ *
+ * @throws PartitionLimitError when the rows span more than {@link MAX_PARTITIONS_PER_BATCH} partitions.
+ */
+export function splitByPartition(fields: readonly DeltaField[], partitionColumns: readonly string[], batch: ColumnBatch): ColumnBatch[] {
+  const partitionIndexes = partitionColumns.map((column) => fields.findIndex((field) => field.name === column));
+  const dataColumns = batch.columns.filter((_, i) => !partitionIndexes.includes(i));
+  const keys = partitionIndexes.map((i) => batch.columns[i]!);
+  const groups = new Map<string, Group>();
+  let current: Group | undefined;
+  let runStart = 0;
+  const closeRun = (end: number) => {
+    if (current === undefined) return;
+    current.runs.push(runStart, end);
+    current.rows += end - runStart;
+  };
+  for (let row = 0; row < batch.numRows; row++) {
+    if (row > 0 && keys.every((data) => sameAsPrevious(data, row))) continue;
+    closeRun(row);
+    const values = partitionIndexes.map((index, k) => partitionValueText(fields[index]!.type, valueAt(keys[k]!, fields[index]!, row)));
+    const key = JSON.stringify(values);
+    current = groups.get(key);
+    if (current === undefined) {
+      if (groups.size >= MAX_PARTITIONS_PER_BATCH) {
+        throw new PartitionLimitError(`the batch's rows fall into more than ${MAX_PARTITIONS_PER_BATCH} partitions (of ${partitionColumns.join(", ")})`);
+      }
+      current = { values, runs: [], rows: 0 };
+      groups.set(key, current);
+    }
+    runStart = row;
+  }
+  closeRun(batch.numRows);
+  return [...groups.values()].map((group) => ({
+    numRows: group.rows,
+    columns: dataColumns.map((data) => selectColumnRows(data, group.runs.length === 2 ? { start: group.runs[0]!, end: group.runs[1]! } : rowIndexes(group))),
+    partitionValues: group.values,
+  }));
+}
+
+function rowIndexes(group: Group): Int32Array {
+  const indexes = new Int32Array(group.rows);
+  let next = 0;
+  for (let r = 0; r < group.runs.length; r += 2) for (let row = group.runs[r]!; row < group.runs[r + 1]!; row++) indexes[next++] = row;
+  return indexes;
+}
+
+function isNull(data: arrow.Data, row: number): boolean {
+  const bitmap = data.nullBitmap;
+  return data.nullCount > 0 && bitmap !== undefined && bitmap.length > 0 && (bitmap[row >> 3]! & (1 << (row & 7))) === 0;
+}
+
+// Row `row` has the same value (or is NULL like) row `row - 1`, compared in place.
+function sameAsPrevious(data: arrow.Data, row: number): boolean {
+  const nullHere = isNull(data, row);
+  if (nullHere !== isNull(data, row - 1)) return false;
+  if (nullHere) return true;
+  const offsets = data.valueOffsets as Int32Array | undefined;
+  const values = data.values as ArrayLike<number | bigint>;
+  if (offsets !== undefined) {
+    const bytes = data.values as Uint8Array;
+    const start = offsets[row]!;
+    const length = offsets[row + 1]! - start;
+    const previous = offsets[row - 1]!;
+    if (offsets[row]! - previous !== length) return false;
+    for (let k = 0; k < length; k++) if (bytes[start + k] !== bytes[previous + k]) return false;
+    return true;
+  }
+  if (arrow.DataType.isBool(data.type)) {
+    const bits = data.values as Uint8Array;
+    return ((bits[row >> 3]! >> (row & 7)) & 1) === ((bits[(row - 1) >> 3]! >> ((row - 1) & 7)) & 1);
+  }
+  const stride = data.stride;
+  for (let k = 0; k < stride; k++) if (values[row * stride + k] !== values[(row - 1) * stride + k]) return false;
+  return true;
+}
+
+// The row value of a partition column, as the record path holds it (see delta-type.ts).
+function valueAt(data: arrow.Data, field: DeltaField, row: number): RowValue {
+  if (isNull(data, row)) return null;
+  const type = field.type;
+  if (type.kind === "decimal") return readDecimal(data.values as Uint32Array, row);
+  if (type.kind !== "primitive") throw new TypeError(`A ${type.kind} column cannot be a partition column`);
+  switch (type.name) {
+    case "string": {
+      const offsets = data.valueOffsets as Int32Array;
+      return TEXT.decode((data.values as Uint8Array).subarray(offsets[row]!, offsets[row + 1]!));
+    }
+    case "binary": {
+      const offsets = data.valueOffsets as Int32Array;
+      return (data.values as Uint8Array).subarray(offsets[row]!, offsets[row + 1]!);
+    }
+    case "boolean":
+      return (((data.values as Uint8Array)[row >> 3]! >> (row & 7)) & 1) === 1;
+    default:
+      return (data.values as ArrayLike<number | bigint>)[row]!;
+  }
+}
+
+const TEXT = new TextDecoder();
