@@ -18,7 +18,9 @@
  *
  * Nested children follow the same rules, including nullability (no nullable child for a NOT NULL
  * element, value or field); a mismatch names the child's path (`tags.item`, `attrs.entries.keys`).
- * VARIANT columns do not exist in this service's tables, so the VARIANT struct is not planned.
+ * (apache-arrow's schema decoder renames a Map's children `entries`/`key`/`value` whatever the client
+ * declared, so the map names are in effect not checked.) VARIANT columns do not exist in this
+ * service's tables, so the VARIANT struct is not planned.
  * Dictionary-encoded fields are refused: official clients decode dictionaries before sending.
  */
 import * as arrow from "apache-arrow";
