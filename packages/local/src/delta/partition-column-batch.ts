@@ -45,7 +45,10 @@ export function splitByPartition(fields: readonly DeltaField[], partitionColumns
   const partitionIndexes = partitionColumns.map((column) => fields.findIndex((field) => field.name === column));
   const dataColumns = batch.columns.filter((_, i) => !partitionIndexes.includes(i));
   const keys = partitionIndexes.map((i) => batch.columns[i]!);
+  // Groups by partition text; `byRaw` remembers the group of each raw key seen (the values' bytes as a
+  // string), so interleaved rows cost a lookup, not a text per row.
   const groups = new Map<string, Group>();
+  const byRaw = new Map<string, Group>();
   let current: Group | undefined;
   let runStart = 0;
   const closeRun = (end: number) => {
@@ -56,15 +59,24 @@ export function splitByPartition(fields: readonly DeltaField[], partitionColumns
   for (let row = 0; row < batch.numRows; row++) {
     if (row > 0 && keys.every((data) => sameAsPrevious(data, row))) continue;
     closeRun(row);
-    const values = partitionIndexes.map((index, k) => partitionValueText(fields[index]!.type, valueAt(keys[k]!, fields[index]!, row)));
-    const key = JSON.stringify(values);
-    current = groups.get(key);
+    let raw = "";
+    for (const data of keys) {
+      const part = rawKey(data, row);
+      raw += `${part.length}:${part}`; // length-prefixed: no two different rows share a key
+    }
+    current = byRaw.get(raw);
     if (current === undefined) {
-      if (groups.size >= MAX_PARTITIONS_PER_BATCH) {
-        throw new PartitionLimitError(`the batch's rows fall into more than ${MAX_PARTITIONS_PER_BATCH} partitions (of ${partitionColumns.join(", ")})`);
+      const values = partitionIndexes.map((index, k) => partitionValueText(fields[index]!.type, valueAt(keys[k]!, fields[index]!, row)));
+      const key = JSON.stringify(values);
+      current = groups.get(key);
+      if (current === undefined) {
+        if (groups.size >= MAX_PARTITIONS_PER_BATCH) {
+          throw new PartitionLimitError(`the batch's rows fall into more than ${MAX_PARTITIONS_PER_BATCH} partitions (of ${partitionColumns.join(", ")})`);
+        }
+        current = { values, runs: [], rows: 0 };
+        groups.set(key, current);
       }
-      current = { values, runs: [], rows: 0 };
-      groups.set(key, current);
+      byRaw.set(raw, current);
     }
     runStart = row;
   }
@@ -113,6 +125,20 @@ function sameAsPrevious(data: arrow.Data, row: number): boolean {
   return true;
 }
 
+// A string that differs between different values of the column (not necessarily between texts).
+function rawKey(data: arrow.Data, row: number): string {
+  if (isNull(data, row)) return "N";
+  const offsets = data.valueOffsets as Int32Array | undefined;
+  if (offsets !== undefined) return LATIN1.decode((data.values as Uint8Array).subarray(offsets[row]!, offsets[row + 1]!));
+  if (arrow.DataType.isBool(data.type)) return (((data.values as Uint8Array)[row >> 3]! >> (row & 7)) & 1) === 1 ? "t" : "f";
+  const stride = data.stride;
+  const values = data.values as ArrayLike<number | bigint>;
+  if (stride === 1) return String(values[row]);
+  let key = "";
+  for (let k = 0; k < stride; k++) key += `${values[row * stride + k]},`;
+  return key;
+}
+
 // The row value of a partition column, as the record path holds it (see delta-type.ts).
 function valueAt(data: arrow.Data, field: DeltaField, row: number): RowValue {
   if (isNull(data, row)) return null;
@@ -136,3 +162,4 @@ function valueAt(data: arrow.Data, field: DeltaField, row: number): RowValue {
 }
 
 const TEXT = new TextDecoder();
+const LATIN1 = new TextDecoder("latin1");
