@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { status, type StatusObject } from "@grpc/grpc-js";
 import * as arrow from "apache-arrow";
-import { lintDeltaTable, readTable } from "../delta/index.js";
+import { createDeltaTable, lintDeltaTable, loadSnapshot, readTable } from "../delta/index.js";
+import { parseColumnList } from "../schema/parse-sql-type.js";
 import { decodeStatusDetails } from "../service/test-support/decode-rpc-status.js";
 import { within } from "../service/test-support/raw-zerobus-client.js";
 import { startTestService, type TestService } from "../service/test-support/service-fixture.js";
@@ -130,5 +131,42 @@ describe("Arrow Flight DoPut with nested columns", () => {
     assert.equal(rows.length, 1200);
     rows.forEach((row, i) => assert.deepEqual(row, value(i), `row ${i}`));
     assert.deepEqual(await lintDeltaTable(dir), []);
+  });
+
+  it("splits a partitioned table's batch by partition, and refuses a batch of more than 1,000 partitions", async () => {
+    const name = "main.default.by_k";
+    await createDeltaTable(`${t.service.dataDir}/main/default/by_k`, { fields: parseColumnList("id BIGINT, k INT"), partitionColumns: ["k"] });
+    const putToken = t.service.issueToken({ scopes: [name] });
+    const schema = new arrow.Schema([f("id", new arrow.Int64()), f("k", new arrow.Int32())]);
+    const frame = (n: number, kOf: (i: number) => number) => {
+      const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children: [
+        arrow.makeData({ type: new arrow.Int64(), length: n, data: BigInt64Array.from({ length: n }, (_, i) => BigInt(i)) }),
+        arrow.makeData({ type: new arrow.Int32(), length: n, data: Int32Array.from({ length: n }, (_, i) => kOf(i)) }),
+      ] as arrow.Data[] });
+      return ipcFrames(new arrow.Table([new arrow.RecordBatch(schema, data)]));
+    };
+    const open = async () => {
+      const put = flight.open({ token: putToken, table: name });
+      put.send({ dataHeader: frame(1, () => 0).schema });
+      await within(5000, put.next(), "ready");
+      return put;
+    };
+    const tooMany = await open();
+    const wide = frame(1001, (i) => i).batches[0]!;
+    tooMany.send({ dataHeader: wide.header, dataBody: wide.body, appMetadata: offsetMeta(0) });
+    const refused = await within(5000, tooMany.status, "refusal");
+    assert.equal(refused.code, status.INVALID_ARGUMENT);
+    assert.match(refused.details, /more than 1000 partitions \(of k\).*Error Code: 4050/);
+
+    const good = await open();
+    const mixed = frame(30, (i) => i % 3).batches[0]!;
+    good.send({ dataHeader: mixed.header, dataBody: mixed.body, appMetadata: offsetMeta(0) });
+    assert.deepEqual(await within(10_000, good.next(), "ack"), { ack_up_to_offset: 0, ack_up_to_records: 30 });
+    good.end();
+    await within(5000, good.status, "end");
+    const dir = `${t.service.dataDir}/main/default/by_k`;
+    assert.deepEqual((await loadSnapshot(dir)).files.map((file) => file.partitionValues["k"]).sort(), ["0", "1", "2"]);
+    const rows = (await readTable(dir)).rows.map((r) => [Number(r.id), r.k as number]).sort((a, b) => a[0]! - b[0]!);
+    assert.deepEqual(rows, Array.from({ length: 30 }, (_, i) => [i, i % 3]));
   });
 });
