@@ -1,8 +1,9 @@
 /**
  * One Arrow Flight DoPut call (ARROW-FLIGHT.md §7), from its headers to its status: the same token and
  * table-header checks as a record stream; the schema frame checked against the table, then the ready
- * signal; each data frame's offset_id checked, its RecordBatch decoded into the table's columns and
- * appended to the table's shared writer; cumulative acks sent only once the rows are committed.
+ * signal; each data frame's offset_id checked, its RecordBatch decoded into the table's columns (nested
+ * ones included), split by partition for a partitioned table, and appended to the table's shared
+ * writer; cumulative acks sent only once the rows are committed.
  * Memory is bounded: the call stops reading while its unacknowledged frames hold too many bytes.
  */
 import { randomUUID } from "node:crypto";
