@@ -4,8 +4,9 @@
  * the partition values as `partitionValueText` writes them for rows (the record path's function, so a
  * value lands in the same partition whichever way it arrived).
  *
- * Rows are compared with the row before them in place, so a run of equal partition values costs one
- * comparison per row and one text per run. A partition whose rows form one run keeps views of the
+ * Runs of equal partition values are found by comparing values in place (a tight typed-array loop for
+ * a date or integer column without nulls), and each run's partition is looked up by its raw values, so
+ * a text is made once per partition, not per row or run. A partition whose rows form one run keeps views of the
  * batch's buffers (`selectColumnRows` on a range); a partition whose rows are spread over several runs
  * is gathered once by row indices. Either way a batch gives at most one piece per partition, and at
  * most {@link MAX_PARTITIONS_PER_BATCH} pieces.
@@ -48,39 +49,30 @@ export function splitByPartition(fields: readonly DeltaField[], partitionColumns
   // Groups by partition text; `byRaw` remembers the group of each raw key seen (the values' bytes as a
   // string), so interleaved rows cost a lookup, not a text per row.
   const groups = new Map<string, Group>();
-  const byRaw = new Map<string, Group>();
-  let current: Group | undefined;
-  let runStart = 0;
-  const closeRun = (end: number) => {
-    if (current === undefined) return;
-    current.runs.push(runStart, end);
-    current.rows += end - runStart;
-  };
-  for (let row = 0; row < batch.numRows; row++) {
-    if (row > 0 && keys.every((data) => sameAsPrevious(data, row))) continue;
-    closeRun(row);
-    let raw = "";
-    for (const data of keys) {
-      const part = rawKey(data, row);
-      raw += `${part.length}:${part}`; // length-prefixed: no two different rows share a key
-    }
-    current = byRaw.get(raw);
-    if (current === undefined) {
+  const byRaw = new Map<string | number | bigint, Group>();
+  const rawKeyOf = rawKeys(keys);
+  for (let row = 0; row < batch.numRows; ) {
+    let end = batch.numRows;
+    for (const data of keys) end = runEnd(data, row, end);
+    const raw = rawKeyOf(row);
+    let group = byRaw.get(raw);
+    if (group === undefined) {
       const values = partitionIndexes.map((index, k) => partitionValueText(fields[index]!.type, valueAt(keys[k]!, fields[index]!, row)));
       const key = JSON.stringify(values);
-      current = groups.get(key);
-      if (current === undefined) {
+      group = groups.get(key);
+      if (group === undefined) {
         if (groups.size >= MAX_PARTITIONS_PER_BATCH) {
           throw new PartitionLimitError(`the batch's rows fall into more than ${MAX_PARTITIONS_PER_BATCH} partitions (of ${partitionColumns.join(", ")})`);
         }
-        current = { values, runs: [], rows: 0 };
-        groups.set(key, current);
+        group = { values, runs: [], rows: 0 };
+        groups.set(key, group);
       }
-      byRaw.set(raw, current);
+      byRaw.set(raw, group);
     }
-    runStart = row;
+    group.runs.push(row, end);
+    group.rows += end - row;
+    row = end;
   }
-  closeRun(batch.numRows);
   return [...groups.values()].map((group) => ({
     numRows: group.rows,
     columns: dataColumns.map((data) => selectColumnRows(data, group.runs.length === 2 ? { start: group.runs[0]!, end: group.runs[1]! } : rowIndexes(group))),
@@ -100,29 +92,59 @@ function isNull(data: arrow.Data, row: number): boolean {
   return data.nullCount > 0 && bitmap !== undefined && bitmap.length > 0 && (bitmap[row >> 3]! & (1 << (row & 7))) === 0;
 }
 
-// Row `row` has the same value (or is NULL like) row `row - 1`, compared in place.
-function sameAsPrevious(data: arrow.Data, row: number): boolean {
-  const nullHere = isNull(data, row);
-  if (nullHere !== isNull(data, row - 1)) return false;
-  if (nullHere) return true;
+// The first row after `start` (before `limit`) whose value differs from row `start`'s, compared in place.
+function runEnd(data: arrow.Data, start: number, limit: number): number {
+  let row = start + 1;
+  if (data.nullCount === 0 && data.valueOffsets === undefined && data.stride === 1 && !arrow.DataType.isBool(data.type)) {
+    // The common case (a date, an integer): one tight loop over the typed array.
+    const values = data.values as ArrayLike<number | bigint>;
+    const value = values[start];
+    while (row < limit && values[row] === value) row++;
+    return row;
+  }
+  while (row < limit && sameValue(data, start, row)) row++;
+  return row;
+}
+
+// Rows `a` and `b` hold the same value (or are both NULL).
+function sameValue(data: arrow.Data, a: number, b: number): boolean {
+  const nullA = isNull(data, a);
+  if (nullA !== isNull(data, b)) return false;
+  if (nullA) return true;
   const offsets = data.valueOffsets as Int32Array | undefined;
-  const values = data.values as ArrayLike<number | bigint>;
   if (offsets !== undefined) {
     const bytes = data.values as Uint8Array;
-    const start = offsets[row]!;
-    const length = offsets[row + 1]! - start;
-    const previous = offsets[row - 1]!;
-    if (offsets[row]! - previous !== length) return false;
-    for (let k = 0; k < length; k++) if (bytes[start + k] !== bytes[previous + k]) return false;
+    const length = offsets[a + 1]! - offsets[a]!;
+    if (offsets[b + 1]! - offsets[b]! !== length) return false;
+    for (let k = 0; k < length; k++) if (bytes[offsets[a]! + k] !== bytes[offsets[b]! + k]) return false;
     return true;
   }
   if (arrow.DataType.isBool(data.type)) {
     const bits = data.values as Uint8Array;
-    return ((bits[row >> 3]! >> (row & 7)) & 1) === ((bits[(row - 1) >> 3]! >> ((row - 1) & 7)) & 1);
+    return ((bits[a >> 3]! >> (a & 7)) & 1) === ((bits[b >> 3]! >> (b & 7)) & 1);
   }
   const stride = data.stride;
-  for (let k = 0; k < stride; k++) if (values[row * stride + k] !== values[(row - 1) * stride + k]) return false;
+  const values = data.values as ArrayLike<number | bigint>;
+  for (let k = 0; k < stride; k++) if (values[a * stride + k] !== values[b * stride + k]) return false;
   return true;
+}
+
+// A key that differs between rows of different partition values (not necessarily of different texts):
+// a single number or date column's value itself, otherwise its values' bytes, length-prefixed.
+function rawKeys(keys: readonly arrow.Data[]): (row: number) => string | number | bigint {
+  const only = keys[0]!;
+  if (keys.length === 1 && only.valueOffsets === undefined && only.stride === 1 && !arrow.DataType.isBool(only.type)) {
+    const values = only.values as ArrayLike<number | bigint>;
+    return (row) => (isNull(only, row) ? "N" : values[row]!);
+  }
+  return (row) => {
+    let raw = "";
+    for (const data of keys) {
+      const part = rawKey(data, row);
+      raw += `${part.length}:${part}`;
+    }
+    return raw;
+  };
 }
 
 // A string that differs between different values of the column (not necessarily between texts).

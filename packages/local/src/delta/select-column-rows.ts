@@ -36,13 +36,17 @@ type FixedValues = Int8Array | Int16Array | Int32Array | Uint32Array | BigInt64A
 function selectFixed(values: FixedValues, stride: number, rows: RowSelection, length: number): FixedValues {
   if (!(rows instanceof Int32Array)) return values.subarray(rows.start * stride, rows.end * stride);
   const out = new (values.constructor as new (n: number) => FixedValues)(length * stride);
-  if (stride === 1) {
-    // The same loop for number and bigint arrays; each element moves as it is.
+  if ((values.BYTES_PER_ELEMENT === 8 || stride > 1) && (values.BYTES_PER_ELEMENT * stride) % 4 === 0) {
+    // 64-bit and wider values move as 32-bit words: no BigInt per value, no NaN rewritten.
+    const words = (values.BYTES_PER_ELEMENT * stride) / 4;
+    const source = new Int32Array(values.buffer, values.byteOffset, values.length * (values.BYTES_PER_ELEMENT / 4));
+    const target = new Int32Array(out.buffer, out.byteOffset, out.length * (out.BYTES_PER_ELEMENT / 4));
+    for (let i = 0; i < length; i++) for (let k = 0, from = rows[i]! * words; k < words; k++) target[i * words + k] = source[from + k]!;
+  } else {
+    // 8-, 16- and 32-bit numbers: each element moves as it is.
     const source = values as unknown as number[];
     const target = out as unknown as number[];
     for (let i = 0; i < length; i++) target[i] = source[rows[i]!]!;
-  } else {
-    for (let i = 0; i < length; i++) out.set(values.subarray(rows[i]! * stride, (rows[i]! + 1) * stride) as never, i * stride);
   }
   return out;
 }
@@ -99,7 +103,14 @@ function selectBytes(offsets: Int32Array, bytes: Uint8Array, rows: RowSelection,
   }
   for (let i = 0; i < length; i++) valueOffsets[i + 1] = valueOffsets[i]! + offsets[rows[i]! + 1]! - offsets[rows[i]!]!;
   const data = new Uint8Array(valueOffsets[length]!);
-  for (let i = 0; i < length; i++) data.set(bytes.subarray(offsets[rows[i]!]!, offsets[rows[i]! + 1]!), valueOffsets[i]!);
+  for (let i = 0; i < length; i++) {
+    const from = offsets[rows[i]!]!;
+    const to = offsets[rows[i]! + 1]!;
+    const at = valueOffsets[i]!;
+    // Short values (most strings) byte by byte: a subarray per value costs more than the copy.
+    if (to - from <= 32) for (let k = from; k < to; k++) data[at + k - from] = bytes[k]!;
+    else data.set(bytes.subarray(from, to), at);
+  }
   return { valueOffsets, data };
 }
 
