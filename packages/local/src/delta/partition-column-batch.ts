@@ -75,7 +75,8 @@ export function splitByPartition(fields: readonly DeltaField[], partitionColumns
   }
   return [...groups.values()].map((group) => ({
     numRows: group.rows,
-    columns: dataColumns.map((data) => selectColumnRows(data, group.runs.length === 2 ? { start: group.runs[0]!, end: group.runs[1]! } : rowIndexes(group))),
+    // A batch of one partition (the usual case) hands its columns over as they are.
+    columns: group.rows === batch.numRows ? dataColumns : dataColumns.map((data) => selectColumnRows(data, group.runs.length === 2 ? { start: group.runs[0]!, end: group.runs[1]! } : rowIndexes(group))),
     partitionValues: group.values,
   }));
 }

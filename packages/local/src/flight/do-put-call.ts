@@ -177,9 +177,11 @@ export class DoPutCall extends CallLifecycle<IncomingFlightData, Buffer, OpenPut
     put.nextOffset += 1n;
     put.rowsReceived += batch.numRows;
     put.rowsThrough.push({ offset, records: put.rowsReceived });
-    // Held: the decoded batch, and its pieces (views of it or gathered copies; counted in full either way).
+    // Held: the decoded batch, and the pieces of a batch of several partitions (views of it or gathered
+    // copies; counted in full either way, an overestimate for views). A batch of one partition is one
+    // piece sharing the batch's columns.
     let decodedBytes = columnBatchBytes(batch);
-    if (pieces[0] !== batch) for (const piece of pieces) decodedBytes += columnBatchBytes(piece);
+    if (pieces.length > 1) for (const piece of pieces) decodedBytes += columnBatchBytes(piece);
     this.hold(decodedBytes);
     const durable = put.writer.appendArrowColumns(pieces, { appId: put.streamId, version: offset });
     const acked = put.acks.track(offset, durable);
