@@ -2,21 +2,22 @@
  * Turns one IPC RecordBatch (its header's field nodes and buffer regions, and the frame's body) into the
  * table's Arrow columns, following the plans of the schema check. Nested columns (List, Map, Struct)
  * take their children's nodes and buffers depth-first, as the IPC format lays them out; a struct's nulls
- * are pushed down into its children (so a child is null wherever its struct is, as in rows). Fixed-width columns are views of the
- * received body (copied only when misaligned or compressed); the few conversions are loops over typed
- * arrays — no object per row — except DECIMAL columns sent as text, which are parsed value by value.
- * Everything a Parquet writer would trust is checked: buffer bounds, offsets, UTF-8, NOT NULL, decimal
- * precision.
+ * are pushed down into its children (so a child is null wherever its struct is, as in rows).
+ * Fixed-width columns are views of the received body (copied only when misaligned or compressed); the
+ * few conversions are loops over typed arrays — no object per row — except DECIMAL columns sent as
+ * text, which are parsed value by value. Everything a Parquet writer would trust is checked
+ * (`batch-buffers.ts`): buffer bounds, offsets, UTF-8, NOT NULL, decimal precision.
  */
-import { isUtf8 } from "node:buffer";
 import * as arrow from "apache-arrow";
 import { toArrowType } from "../delta/arrow-builders.js";
-import { writeDecimal128, readDecimal } from "../delta/decimal128.js";
-import { decimalPrecisionProblem, parseDecimalText } from "../records/decimal-text.js";
-import type { DeltaType } from "../schema/delta-type.js";
 import { selectColumnRows } from "../delta/select-column-rows.js";
+import type { DeltaType } from "../schema/delta-type.js";
 import type { ColumnPlan, ColumnSource } from "./arrow-schema-check.js";
+import { aligned, checkDecimals, checkUtf8, fixedWidth, listOffsets, parseDecimals, validity, variableWidth } from "./batch-buffers.js";
 import { decompressBuffer, type BodyCodec } from "./body-codecs.js";
+import { InvalidBatchError } from "./invalid-batch-error.js";
+
+export { InvalidBatchError };
 
 /** The parts of an IPC RecordBatch header the decoder reads. */
 export interface RecordBatchHeader {
@@ -26,10 +27,6 @@ export interface RecordBatchHeader {
   compression: { type: number } | null;
 }
 
-/** A batch that cannot be written: malformed buffers, or values that do not fit their columns. */
-export class InvalidBatchError extends Error {
-  override readonly name = "InvalidBatchError";
-}
 
 /** The most a compressed batch may expand to: bounds the memory one frame can claim. */
 export const MAX_DECOMPRESSED_BATCH_BYTES = 256 * 1024 * 1024;
@@ -193,14 +190,6 @@ function decodeListLike(slot: Slot, source: Extract<ColumnSource, { kind: "list"
   return make({ ...common, valueOffsets: rebased, child: selectColumnRows(child, { start: first, end: last }) });
 }
 
-function listOffsets(raw: Uint8Array, length: number, name: string): Int32Array {
-  const bytes = aligned(fixedWidth(raw, (length + 1) * 4, name));
-  const offsets = new Int32Array(bytes.buffer, bytes.byteOffset, length + 1);
-  if (offsets[0]! < 0) throw new InvalidBatchError(`field '${name}': negative offset`);
-  for (let i = 1; i <= length; i++) if (offsets[i]! < offsets[i - 1]!) throw new InvalidBatchError(`field '${name}': offsets decrease at row ${i - 1}`);
-  return offsets;
-}
-
 // A struct field is null wherever its struct is: the child's validity ANDed with the parent's (and
 // again for the fields of a struct field), as a row's struct field reads NULL under a NULL struct.
 function withParentNulls(data: arrow.Data, parent: Uint8Array | undefined, parentNulls: number): arrow.Data {
@@ -219,105 +208,6 @@ function withParentNulls(data: arrow.Data, parent: Uint8Array | undefined, paren
   const nullCount = length - valid;
   const children = arrow.DataType.isStruct(data.type) ? data.children.map((child) => withParentNulls(child, nullBitmap, nullCount)) : data.children;
   return data.clone(data.type, 0, length, nullCount, [data.valueOffsets, data.values, nullBitmap, undefined] as never, children);
-}
-
-function validity(bitmap: Uint8Array, length: number, name: string): { nullBitmap: Uint8Array | undefined; nullCount: number } {
-  if (bitmap.length === 0) return { nullBitmap: undefined, nullCount: 0 };
-  const bytes = Math.ceil(length / 8);
-  if (bitmap.length < bytes) throw new InvalidBatchError(`column '${name}': validity bitmap of ${bitmap.length} bytes for ${length} rows`);
-  let valid = 0;
-  const whole = length >> 3;
-  for (let i = 0; i < whole; i++) valid += POPCOUNT[bitmap[i]!]!;
-  if (length & 7) valid += POPCOUNT[bitmap[whole]! & ((1 << (length & 7)) - 1)]!;
-  return { nullBitmap: bitmap.subarray(0, bytes), nullCount: length - valid };
-}
-
-const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
-  let bits = 0;
-  for (let b = byte; b > 0; b >>= 1) bits += b & 1;
-  return bits;
-});
-
-function fixedWidth(buffer: Uint8Array, bytes: number, name: string): Uint8Array {
-  if (buffer.length < bytes) throw new InvalidBatchError(`column '${name}': data buffer of ${buffer.length} bytes, expected ${bytes}`);
-  return buffer.subarray(0, bytes);
-}
-
-// Typed-array views need their element alignment; the body arrives at an arbitrary address.
-function aligned(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset % 8 === 0) return bytes;
-  // A fresh copy (Buffer#slice would return another view of the same bytes).
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-
-function variableWidth(offsetBytes: Uint8Array, data: Uint8Array, length: number, large: boolean, name: string): { offsets: Int32Array; data: Uint8Array } {
-  if (length === 0) return { offsets: new Int32Array(1), data: new Uint8Array(0) };
-  const width = large ? 8 : 4;
-  const raw = aligned(fixedWidth(offsetBytes, (length + 1) * width, name));
-  let offsets: Int32Array;
-  if (large) {
-    // 64-bit offsets into a body of at most a few MiB: the high words are zero; keep the low words.
-    const words = new Int32Array(raw.buffer, raw.byteOffset, (length + 1) * 2);
-    offsets = new Int32Array(length + 1);
-    for (let i = 0; i <= length; i++) {
-      if (words[2 * i + 1] !== 0 || words[2 * i]! < 0) throw new InvalidBatchError(`column '${name}': value offset ${i} is out of range`);
-      offsets[i] = words[2 * i]!;
-    }
-  } else {
-    offsets = new Int32Array(raw.buffer, raw.byteOffset, length + 1);
-  }
-  const first = offsets[0]!;
-  let previous = first;
-  if (first < 0) throw new InvalidBatchError(`column '${name}': negative value offset`);
-  for (let i = 1; i <= length; i++) {
-    const offset = offsets[i]!;
-    if (offset < previous) throw new InvalidBatchError(`column '${name}': value offsets decrease at row ${i - 1}`);
-    previous = offset;
-  }
-  if (previous > data.length) throw new InvalidBatchError(`column '${name}': value offsets reach byte ${previous} of a ${data.length}-byte buffer`);
-  if (first === 0) return { offsets, data: data.subarray(0, previous) };
-  // Rebase a sliced column so that its offsets start at 0, as every Parquet writer assumes.
-  const rebased = new Int32Array(length + 1);
-  for (let i = 0; i <= length; i++) rebased[i] = offsets[i]! - first;
-  return { offsets: rebased, data: data.subarray(first, previous) };
-}
-
-// Valid UTF-8 as a whole, and no value boundary inside a character: then every value is valid UTF-8.
-function checkUtf8(offsets: Int32Array, data: Uint8Array, name: string): void {
-  if (!isUtf8(data)) throw new InvalidBatchError(`column '${name}' holds bytes that are not UTF-8`);
-  for (let i = 1; i < offsets.length - 1; i++) {
-    const at = offsets[i]!;
-    if (at < data.length && (data[at]! & 0xc0) === 0x80) throw new InvalidBatchError(`column '${name}': value ${i} starts inside a UTF-8 character`);
-  }
-}
-
-function isNull(bitmap: Uint8Array | undefined, nullCount: number, i: number): boolean {
-  return nullCount > 0 && bitmap !== undefined && (bitmap[i >> 3]! & (1 << (i & 7))) === 0;
-}
-
-function checkDecimals(words: Uint32Array, length: number, bitmap: Uint8Array | undefined, nullCount: number, precision: number, scale: number, name: string): void {
-  for (let i = 0; i < length; i++) {
-    if (isNull(bitmap, nullCount, i)) continue;
-    const problem = decimalPrecisionProblem(readDecimal(words, i), precision, scale);
-    if (problem !== undefined) throw new InvalidBatchError(`column '${name}', row ${i}: ${problem}`);
-  }
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function parseDecimals(offsets: Int32Array, data: Uint8Array, length: number, bitmap: Uint8Array | undefined, nullCount: number, precision: number, scale: number, name: string): Uint32Array {
-  const words = new Uint32Array(length * 4);
-  for (let i = 0; i < length; i++) {
-    if (isNull(bitmap, nullCount, i)) continue;
-    try {
-      writeDecimal128(words, i, parseDecimalText(utf8.decode(data.subarray(offsets[i]!, offsets[i + 1]!)), precision, scale));
-    } catch (err) {
-      throw new InvalidBatchError(`column '${name}', row ${i}: ${(err as Error).message}`);
-    }
-  }
-  return words;
 }
 
 // makeData's overloads are keyed on the concrete Arrow type; the props built above match the type.
