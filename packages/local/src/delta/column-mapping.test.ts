@@ -4,8 +4,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parquetMetadata } from "hyparquet";
-import type { DeltaField, DeltaType } from "../schema/delta-type.js";
+import type { DeltaField, DeltaType, Row } from "../schema/delta-type.js";
 import { parseColumnList } from "../schema/parse-sql-type.js";
+import { buildArrowData } from "./arrow-builders.js";
+import { splitByPartition } from "./partition-column-batch.js";
 import { toSparkSchemaJson } from "../schema/spark-schema.js";
 import { COLUMN_ID_KEY, PHYSICAL_NAME_KEY, toPhysicalFields, toPhysicalRow, type ColumnMappingMode } from "./column-mapping.js";
 import { commitVersion } from "./commit-version.js";
@@ -77,13 +79,17 @@ describe("column mapping", () => {
     assert.equal(toPhysicalRow(LOGICAL, rows[0]!, "none"), rows[0]);
   });
 
-  for (const mode of ["name", "id"] as const) {
-    it(`appends to a ${mode}-mapped table with physical names and field ids, and reads logical rows back`, async () => {
-      const dir = join(root, mode);
+  for (const [mode, via] of [["name", "rows"], ["id", "rows"], ["name", "Arrow columns"], ["id", "Arrow columns"]] as const) {
+    it(`appends ${via} to a ${mode}-mapped table with physical names and field ids, and reads logical rows back`, async () => {
+      const dir = join(root, `${mode}-${via}`);
       const fields = withColumnMapping(LOGICAL);
       await createMappedTable(dir, mode, fields);
       const writer = await DeltaTableWriter.open(dir, { checkpointInterval: 1 });
-      await writer.append(rows, { appId: "s", version: 0n });
+      if (via === "rows") await writer.append(rows, { appId: "s", version: 0n });
+      else {
+        const batch = { numRows: rows.length, columns: fields.map((field) => buildArrowData(field.type, rows.map((row) => (row as Row)[field.name]))) };
+        await writer.appendArrowColumns(splitByPartition(fields, writer.partitionColumns, batch), { appId: "s", version: 0n });
+      }
       await writer.close();
       assert.deepEqual((await readTable(dir)).rows, rows);
       assert.deepEqual(await lintDeltaTable(dir), []);

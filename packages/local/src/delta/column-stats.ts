@@ -1,8 +1,7 @@
 /**
  * The `add.stats` JSON of a data file written from Arrow columns: the same statistics as
  * `computeStats` computes from rows (numRecords; per column minValues, maxValues, nullCount; the same
- * bound rules), computed by scanning typed arrays instead of row objects. Flat columns only: the Arrow
- * path does not carry nested columns.
+ * bound rules, nested like the schema), computed by scanning typed arrays instead of row objects.
  */
 import type * as arrow from "apache-arrow";
 import type { DeltaField } from "../schema/delta-type.js";
@@ -14,19 +13,36 @@ import { formatDate, formatDecimal, formatTimestampMs } from "./value-text.js";
 /** Statistics of `fields`, whose values are `columns[i]` (one Data per batch) for field i. */
 export function computeColumnStats(fields: readonly DeltaField[], columns: ReadonlyArray<readonly arrow.Data[]>, numRecords: number, options: StatsOptions = {}): string {
   const numIndexedCols = options.numIndexedCols ?? 32;
-  const prefixLength = options.stringPrefixLength ?? 32;
-  const minValues: Record<string, JsonTextValue> = {};
-  const maxValues: Record<string, JsonTextValue> = {};
-  const nullCount: Record<string, JsonTextValue> = {};
+  const context = { remaining: numIndexedCols < 0 ? Number.POSITIVE_INFINITY : numIndexedCols, prefixLength: options.stringPrefixLength ?? 32 };
+  const target: StatsTarget = { minValues: {}, maxValues: {}, nullCount: {} };
+  collectStruct(fields, columns, context, target);
+  return toJsonText({ numRecords, ...target });
+}
+
+type JsonObject = { [key: string]: JsonTextValue };
+type StatsTarget = { minValues: JsonObject; maxValues: JsonObject; nullCount: JsonObject };
+
+// Struct fields nest like the schema and count no leaf of their own; arrays and maps are leaves with a
+// null count only (as `computeStats` does). A struct child's nulls include its parent's: the decoder
+// pushes a struct's nulls down into its children.
+function collectStruct(fields: readonly DeltaField[], columns: ReadonlyArray<readonly arrow.Data[]>, context: { remaining: number; prefixLength: number }, target: StatsTarget): void {
   fields.forEach((field, i) => {
-    if (numIndexedCols >= 0 && i >= numIndexedCols) return;
+    if (context.remaining <= 0) return;
     const parts = columns[i]!;
-    nullCount[field.name] = parts.reduce((sum, data) => sum + data.nullCount, 0);
-    const bounds = columnBounds(field, parts, prefixLength);
-    if (bounds?.min !== undefined) minValues[field.name] = bounds.min;
-    if (bounds?.max !== undefined) maxValues[field.name] = bounds.max;
+    if (field.type.kind === "struct") {
+      const nested: StatsTarget = { minValues: {}, maxValues: {}, nullCount: {} };
+      collectStruct(field.type.fields, field.type.fields.map((_, k) => parts.map((data) => data.children[k]!)), context, nested);
+      for (const key of ["minValues", "maxValues", "nullCount"] as const) {
+        if (Object.keys(nested[key]).length > 0) target[key][field.name] = nested[key];
+      }
+      return;
+    }
+    context.remaining--;
+    target.nullCount[field.name] = parts.reduce((sum, data) => sum + data.nullCount, 0);
+    const bounds = columnBounds(field, parts, context.prefixLength);
+    if (bounds?.min !== undefined) target.minValues[field.name] = bounds.min;
+    if (bounds?.max !== undefined) target.maxValues[field.name] = bounds.max;
   });
-  return toJsonText({ numRecords, minValues, maxValues, nullCount });
 }
 
 interface Bounds {

@@ -8,7 +8,7 @@ import { loadSnapshot } from "./load-snapshot.js";
 import type { ParquetEncoder } from "./parquet-encoder.js";
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
-import { writeColumnDataFile, type ColumnBatch } from "./write-column-data-file.js";
+import { writeColumnDataFiles, type ColumnBatch } from "./write-column-data-file.js";
 import { rowSlices, type RowSegment } from "./column-chunk.js";
 import type { AddAction } from "./delta-actions.js";
 import { deleteDataFiles, writeDataFiles, type DataFileTarget } from "./write-data-files.js";
@@ -20,7 +20,7 @@ export const MAX_COMMIT_ATTEMPTS = 100;
 export interface CommitBatchInput {
   /** The rows, in order: arrays of rows and chunks of columns. */
   segments: readonly RowSegment[];
-  /** Appends that arrived as Arrow columns (written to one file of their own); none when absent. */
+  /** Appends that arrived as Arrow columns (written to files of their own, one per partition); none when absent. */
   columnBatches?: readonly ColumnBatch[];
   /** Every row of the batch: the segments' and the column batches'. */
   rowCount: number;
@@ -52,7 +52,7 @@ export async function commitBatch(
   const adds = await writeDataFilesInSlices(snapshot, batch.segments, encoder, statsOptions);
   const columnBatches = batch.columnBatches ?? [];
   try {
-    if (columnBatches.length > 0) adds.push(await writeColumnDataFile(physicalTarget(snapshot), columnBatches, encoder, statsOptions));
+    if (columnBatches.length > 0) adds.push(...(await writeColumnDataFiles(physicalTarget(snapshot), columnBatches, encoder, statsOptions)));
     let current = snapshot;
     for (let attempt = 1; ; attempt++) {
       const version = current.version + 1;

@@ -163,19 +163,29 @@ export class DeltaTableWriter {
   }
 
   /**
-   * Queues a batch of Arrow columns (Arrow Flight) and resolves once the commit containing it is
-   * durable; it shares commits with row appends. The columns must already be validated against the
-   * table and typed as `toArrowType` gives each column (the caller converts what the client sent).
+   * Queues batches of Arrow columns (Arrow Flight) and resolves once the commit containing them is
+   * durable; they share commits with row appends. The columns must already be validated against the
+   * table and typed as `toArrowType` gives each column (the caller converts what the client sent). For
+   * a partitioned table, pass the pieces of `splitByPartition` (each with its `partitionValues`); each
+   * flush writes one file per partition.
    *
-   * @throws DeltaError WRITER_CLOSED after {@link DeltaTableWriter.close}; UNSUPPORTED_FEATURE for a
-   * partitioned table (columns are written to one file, so they cannot be split by partition).
+   * @throws DeltaError WRITER_CLOSED after {@link DeltaTableWriter.close}; UNSUPPORTED_FEATURE when the
+   * batches are not split by partition for a partitioned table (or are, for an unpartitioned one).
    */
-  appendArrowColumns(batch: ColumnBatch, txn: AppendTxn): Promise<AppendResult> {
+  appendArrowColumns(batches: ColumnBatch | readonly ColumnBatch[], txn: AppendTxn): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`));
-    if (this.snapshot.partitionColumns.length > 0) {
-      return Promise.reject(new DeltaError("UNSUPPORTED_FEATURE", `Arrow columns cannot be appended to the partitioned table ${this.snapshot.tableDir}`));
+    const list: readonly ColumnBatch[] = Array.isArray(batches) ? batches : [batches as ColumnBatch];
+    const partitions = this.snapshot.partitionColumns.length;
+    if (list.some((batch) => (batch.partitionValues === undefined ? 0 : batch.partitionValues.length) !== partitions || (partitions > 0) !== (batch.partitionValues !== undefined))) {
+      return Promise.reject(new DeltaError("UNSUPPORTED_FEATURE", `Arrow columns for ${this.snapshot.tableDir} must ${partitions > 0 ? "be split by partition (splitByPartition)" : "carry no partition values"}`));
     }
-    return this.enqueue(txn, batch.numRows, columnBatchBytes(batch), (pending) => pending.columnBatches.push(batch));
+    let rows = 0;
+    let bytes = 0;
+    for (const batch of list) {
+      rows += batch.numRows;
+      bytes += columnBatchBytes(batch);
+    }
+    return this.enqueue(txn, rows, bytes, (pending) => pending.columnBatches.push(...list));
   }
 
   /** Flushes whatever is queued and waits for it; later appends are rejected with WRITER_CLOSED. */

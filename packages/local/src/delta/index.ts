@@ -34,5 +34,6 @@ export { assertReadable, assertWritable } from "./table-features.js";
 export { validateRows } from "./validate-rows.js";
 export { writeCheckpoint } from "./write-checkpoint.js";
 export { columnBatchBytes, type ColumnBatch } from "./write-column-data-file.js";
+export { MAX_PARTITIONS_PER_BATCH, PartitionLimitError, splitByPartition } from "./partition-column-batch.js";
 export { prewarmColumnFileEncoder } from "./encode-column-file.js";
 export { toArrowType } from "./arrow-builders.js";

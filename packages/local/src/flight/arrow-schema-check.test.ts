@@ -53,4 +53,29 @@ describe("checkArrowSchema", () => {
     assert.match(dictionary.message, /dictionary-encoded/);
     assert.deepEqual(dictionary.causes, ["TYPE_INCOMPATIBLE"]);
   });
+
+  it("plans ARRAY, MAP and STRUCT columns and names the nested path of a mismatch", () => {
+    const nested = parseColumnList("tags ARRAY<STRING> NOT NULL, attrs MAP<STRING, BIGINT>, info STRUCT<a: INT NOT NULL, b: ARRAY<DOUBLE>>");
+    const entries = (keyNullable: boolean) => new arrow.Field("entries", new arrow.Struct([field("keys", new arrow.LargeUtf8(), keyNullable), field("values", new arrow.Int64())]), false);
+    const info = (a: arrow.Field) => field("info", new arrow.Struct([a, field("b", new arrow.List(field("item", new arrow.Float64())))]));
+    const good = [field("tags", new arrow.List(field("item", new arrow.LargeUtf8())), false), field("attrs", new arrow.Map_(entries(false))), info(field("a", new arrow.Int32(), false))];
+    const plans = checkArrowSchema(new arrow.Schema(good), nested);
+    assert.deepEqual(plans.map((p) => p.source.kind), ["list", "map", "struct"]);
+    const check = (fields: arrow.Field[]) => {
+      try {
+        checkArrowSchema(new arrow.Schema(fields), nested);
+      } catch (err) {
+        if (err instanceof ArrowSchemaMismatch) return err;
+        throw err;
+      }
+      assert.fail("accepted");
+    };
+    const wrongItem = check([field("tags", new arrow.List(field("item", new arrow.Int64())), false), ...good.slice(1)]);
+    assert.match(wrongItem.message, /field 'tags\.item' is Int64, which cannot be written to 'tags\.item' of type STRING/);
+    assert.deepEqual(wrongItem.causes, ["TYPE_INCOMPATIBLE"]);
+    assert.match(check([...good.slice(0, 2), info(field("a", new arrow.Int32(), true))]).message, /field 'info\.a' is nullable but STRUCT<.*> needs it NOT NULL/);
+    assert.match(check([good[0]!, field("attrs", new arrow.Map_(entries(true))), good[2]!]).message, /'attrs\.entries\.key' is nullable but map keys must be NOT NULL/);
+    assert.match(check([good[0]!, field("attrs", new arrow.List(field("item", new arrow.Int64()))), good[2]!]).message, /expected Map<entries: Struct<keys: LargeUtf8 NOT NULL, values: Int64>>/);
+    assert.match(check([...good.slice(0, 2), field("info", new arrow.Struct([field("a", new arrow.Int32(), false)]))]).message, /field 'info' has the fields \(a\) but column 'info' has \(a, b\)/);
+  });
 });

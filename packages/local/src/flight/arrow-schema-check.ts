@@ -12,7 +12,15 @@
  * | DATE                          | Date32 (days)                                   |
  * | TIMESTAMP / TIMESTAMP_NTZ     | Timestamp(µs) with a time zone / without one    |
  * | DECIMAL(p,s)                  | Decimal128(p,s), or LargeUtf8/Utf8 decimal text |
+ * | ARRAY<T>                      | List, child (any name, `item` canonical) as T  |
+ * | MAP<K,V>                      | Map, child `entries` or `key_value`: Struct NOT NULL of `keys`/`key` K NOT NULL and `values`/`value` V |
+ * | STRUCT<…>                     | Struct, the same fields in order (names compared case-insensitively) |
  *
+ * Nested children follow the same rules, including nullability (no nullable child for a NOT NULL
+ * element, value or field); a mismatch names the child's path (`tags.item`, `attrs.entries.keys`).
+ * (apache-arrow's schema decoder renames a Map's children `entries`/`key`/`value` whatever the client
+ * declared, so the map names are in effect not checked.) VARIANT columns do not exist in this
+ * service's tables, so the VARIANT struct is not planned.
  * Dictionary-encoded fields are refused: official clients decode dictionaries before sending.
  */
 import * as arrow from "apache-arrow";
@@ -26,7 +34,12 @@ export type ColumnSource =
   | { kind: "bool" }
   | { kind: "bytes"; utf8: boolean; largeOffsets: boolean }
   | { kind: "decimal128"; precision: number; scale: number }
-  | { kind: "decimal-text"; largeOffsets: boolean; precision: number; scale: number };
+  | { kind: "decimal-text"; largeOffsets: boolean; precision: number; scale: number }
+  /** `item`: the declared child's name, for error messages. */
+  | { kind: "list"; item: string; element: ColumnSource }
+  /** `names`: the declared entries, key and value names, for error messages. */
+  | { kind: "map"; names: [string, string, string]; key: ColumnSource; value: ColumnSource }
+  | { kind: "struct"; fields: ColumnSource[] };
 
 /** The plan of one column: the table's field and how its Arrow data is read. */
 export interface ColumnPlan {
@@ -83,15 +96,16 @@ export function checkArrowSchema(schema: arrow.Schema, columns: readonly DeltaFi
   for (const column of columns) {
     const field = declared.get(column.name.toLowerCase());
     if (field === undefined) continue;
-    const source = sourceFor(field.type, column.type);
-    if (source === undefined) {
-      problem(`field '${field.name}' is ${describeArrowType(field.type)}, which cannot be written to column '${column.name}' of type ${typeText(column.type)}${acceptedHint(column.type)}`, "TYPE_INCOMPATIBLE");
-      continue;
-    }
     if (field.nullable && !column.nullable) {
       problem(`field '${field.name}' is nullable but column '${column.name}' is NOT NULL (declare the field non-nullable)`, "TYPE_INCOMPATIBLE");
       continue;
     }
+    const planned = planType(field.type, column.type, field.name, `column '${column.name}'`);
+    if (typeof planned === "string") {
+      problem(planned, "TYPE_INCOMPATIBLE");
+      continue;
+    }
+    const source = planned;
     plans.push({ field: column, source });
   }
   if (problems.length > 0) throw new ArrowSchemaMismatch(problems.join("; "), causes);
@@ -105,6 +119,61 @@ export function describeArrowType(type: arrow.DataType): string {
   if (arrow.DataType.isDecimal(type)) return `Decimal${type.bitWidth}(${type.precision}, ${type.scale})`;
   return String(type);
 }
+
+// The plan of one (possibly nested) value, or the problem text naming the offending path.
+function planType(type: arrow.DataType, column: DeltaType, path: string, target: string): ColumnSource | string {
+  const wrong = () => `field '${path}' is ${describeArrowType(type)}, which cannot be written to ${target} of type ${typeText(column)}${acceptedHint(column)}`;
+  const child = (field: arrow.Field, deltaType: DeltaType, nullable: boolean): ColumnSource | string => {
+    const childPath = `${path}.${field.name}`;
+    if (field.nullable && !nullable) return `field '${childPath}' is nullable but ${typeText(column)} needs it NOT NULL (declare it non-nullable)`;
+    return planType(field.type, deltaType, childPath, `'${childPath}'`);
+  };
+  switch (column.kind) {
+    case "array": {
+      if (type.typeId !== arrow.Type.List) return wrong();
+      const item = type.children[0]!;
+      const element = child(item, column.elementType, column.containsNull);
+      return typeof element === "string" ? element : { kind: "list", item: item.name, element };
+    }
+    case "map": {
+      if (!arrow.DataType.isMap(type)) return wrong();
+      const entries = type.children[0]!;
+      const names = entries.type.children?.map((f: arrow.Field) => f.name).join(",");
+      if (!ENTRIES_NAMES.has(entries.name) || !arrow.DataType.isStruct(entries.type) || !(names === "keys,values" || names === "key,value")) {
+        return `field '${path}' is ${describeArrowType(type)}; a map needs entries 'entries' (or 'key_value') of Struct<keys, values> (or <key, value>)`;
+      }
+      if (entries.nullable) return `field '${path}.${entries.name}' is nullable but map entries must be NOT NULL`;
+      const [keyField, valueField] = entries.type.children as [arrow.Field, arrow.Field];
+      if (keyField.nullable) return `field '${path}.${entries.name}.${keyField.name}' is nullable but map keys must be NOT NULL`;
+      const entriesPath = `${path}.${entries.name}`;
+      const key = planType(keyField.type, column.keyType, `${entriesPath}.${keyField.name}`, `'${entriesPath}.${keyField.name}'`);
+      if (typeof key === "string") return key;
+      if (valueField.nullable && !column.valueContainsNull) return `field '${entriesPath}.${valueField.name}' is nullable but the map's values are NOT NULL`;
+      const value = planType(valueField.type, column.valueType, `${entriesPath}.${valueField.name}`, `'${entriesPath}.${valueField.name}'`);
+      if (typeof value === "string") return value;
+      return { kind: "map", names: [entries.name, keyField.name, valueField.name], key, value };
+    }
+    case "struct": {
+      if (!arrow.DataType.isStruct(type)) return wrong();
+      const declared = type.children;
+      const wanted = column.fields;
+      if (declared.length !== wanted.length || declared.some((f, i) => f.name.toLowerCase() !== wanted[i]!.name.toLowerCase())) {
+        return `field '${path}' has the fields (${declared.map((f) => f.name).join(", ")}) but ${target} has (${wanted.map((f) => f.name).join(", ")})`;
+      }
+      const fields: ColumnSource[] = [];
+      for (let i = 0; i < wanted.length; i++) {
+        const planned = child(declared[i]!, wanted[i]!.type, wanted[i]!.nullable);
+        if (typeof planned === "string") return planned;
+        fields.push(planned);
+      }
+      return { kind: "struct", fields };
+    }
+    default:
+      return sourceFor(type, column) ?? wrong();
+  }
+}
+
+const ENTRIES_NAMES = new Set(["entries", "key_value"]);
 
 function sourceFor(type: arrow.DataType, column: DeltaType): ColumnSource | undefined {
   if (column.kind === "decimal") {
@@ -163,7 +232,18 @@ const CANONICAL: Readonly<Record<string, string>> = {
 function acceptedHint(type: DeltaType): string {
   if (type.kind === "decimal") return ` (expected Decimal128(${type.precision}, ${type.scale}) or LargeUtf8 decimal text)`;
   if (type.kind === "primitive") return ` (expected ${CANONICAL[type.name]})`;
-  return " (nested columns are not accepted over Arrow Flight by this service)";
+  return ` (expected ${canonicalText(type)})`;
+}
+
+// The canonical Arrow type of a Delta type, as text (ARROW-FLIGHT.md §5).
+function canonicalText(type: DeltaType): string {
+  switch (type.kind) {
+    case "decimal": return `Decimal128(${type.precision}, ${type.scale})`;
+    case "primitive": return CANONICAL[type.name]!.split(" ")[0]!;
+    case "array": return `List<item: ${canonicalText(type.elementType)}>`;
+    case "map": return `Map<entries: Struct<keys: ${canonicalText(type.keyType)} NOT NULL, values: ${canonicalText(type.valueType)}>>`;
+    case "struct": return `Struct<${type.fields.map((f) => `${f.name}: ${canonicalText(f.type)}`).join(", ")}>`;
+  }
 }
 
 function typeText(type: DeltaType): string {

@@ -1,14 +1,15 @@
 /**
  * One Arrow Flight DoPut call (ARROW-FLIGHT.md §7), from its headers to its status: the same token and
  * table-header checks as a record stream; the schema frame checked against the table, then the ready
- * signal; each data frame's offset_id checked, its RecordBatch decoded into the table's columns and
- * appended to the table's shared writer; cumulative acks sent only once the rows are committed.
+ * signal; each data frame's offset_id checked, its RecordBatch decoded into the table's columns (nested
+ * ones included), split by partition for a partitioned table, and appended to the table's shared
+ * writer; cumulative acks sent only once the rows are committed.
  * Memory is bounded: the call stops reading while its unacknowledged frames hold too many bytes.
  */
 import { randomUUID } from "node:crypto";
 import type { TableName } from "../catalog/table-name.js";
 import type { TableInfo } from "../catalog/table-store.js";
-import { columnBatchBytes, prewarmColumnFileEncoder, type DeltaTableWriter } from "../delta/index.js";
+import { columnBatchBytes, PartitionLimitError, prewarmColumnFileEncoder, splitByPartition, type ColumnBatch, type DeltaTableWriter } from "../delta/index.js";
 import { AckSequencer } from "../service/ack-sequencer.js";
 import { commitFailure, isUnsupportedFeature, refuse, unsupportedTable } from "../service/call-failures.js";
 import { CallLifecycle, type OpenCall } from "../service/call-lifecycle.js";
@@ -129,9 +130,6 @@ export class DoPutCall extends CallLifecycle<IncomingFlightData, Buffer, OpenPut
       if (isUnsupportedFeature(err)) throw unsupportedTable(err, name.fullName);
       throw refuse(GrpcStatus.INTERNAL, `Cannot open table '${name.fullName}' for writing: ${(err as Error).message}`, ERROR_CODES.INTERNAL);
     }
-    if (writer.partitionColumns.length > 0) {
-      throw refuse(GrpcStatus.INVALID_ARGUMENT, `Table '${name.fullName}' is partitioned; this service writes partitioned tables through record streams only`, ERROR_CODES.UNSUPPORTED_TABLE_FEATURE);
-    }
     if (this.state.t === "ended") return;
     prewarmColumnFileEncoder();
     const put: OpenPut = {
@@ -163,20 +161,29 @@ export class DoPutCall extends CallLifecycle<IncomingFlightData, Buffer, OpenPut
       throw refuse(GrpcStatus.INVALID_ARGUMENT, `The FlightData at offset_id ${offset} carries ${what}; only RecordBatch frames may follow the schema`, ERROR_CODES.INVALID_REQUEST);
     }
     let batch;
+    let pieces: ColumnBatch[];
     try {
       if (message.bodyLength > frame.dataBody.length) throw new InvalidBatchError(`its header declares a ${message.bodyLength}-byte body but ${frame.dataBody.length} bytes arrived`);
       batch = decodeRecordBatch(message.header, frame.dataBody, put.plans);
       if (batch.numRows === 0) throw new InvalidBatchError("it has no rows");
+      // A partitioned table's rows go to their partitions' files: one piece per partition.
+      pieces = put.writer.partitionColumns.length === 0 ? [batch] : splitByPartition(put.writer.fields, put.writer.partitionColumns, batch);
     } catch (err) {
-      if (err instanceof InvalidBatchError) throw refuse(GrpcStatus.INVALID_ARGUMENT, `RecordBatch at offset_id ${offset} is invalid: ${err.message}`, ERROR_CODES.INVALID_RECORD);
+      if (err instanceof InvalidBatchError || err instanceof PartitionLimitError) {
+        throw refuse(GrpcStatus.INVALID_ARGUMENT, `RecordBatch at offset_id ${offset} is invalid: ${err.message}`, ERROR_CODES.INVALID_RECORD);
+      }
       throw err;
     }
     put.nextOffset += 1n;
     put.rowsReceived += batch.numRows;
     put.rowsThrough.push({ offset, records: put.rowsReceived });
-    const decodedBytes = columnBatchBytes(batch);
+    // Held: the decoded batch, and the pieces of a batch of several partitions (views of it or gathered
+    // copies; counted in full either way, an overestimate for views). A batch of one partition is one
+    // piece sharing the batch's columns.
+    let decodedBytes = columnBatchBytes(batch);
+    if (pieces.length > 1) for (const piece of pieces) decodedBytes += columnBatchBytes(piece);
     this.hold(decodedBytes);
-    const durable = put.writer.appendArrowColumns(batch, { appId: put.streamId, version: offset });
+    const durable = put.writer.appendArrowColumns(pieces, { appId: put.streamId, version: offset });
     const acked = put.acks.track(offset, durable);
     void acked.then(() => this.release(wireBytes + decodedBytes));
     if (fate === "process-then-cut") void acked.then(() => this.ctx.faults.cutNow());

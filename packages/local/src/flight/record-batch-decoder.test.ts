@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as arrow from "apache-arrow";
 import { compress as lz4Compress } from "lz4js";
+import { computeColumnStats } from "../delta/column-stats.js";
+import { computeStats } from "../delta/compute-stats.js";
 import { parseColumnList } from "../schema/parse-sql-type.js";
 import { checkArrowSchema } from "./arrow-schema-check.js";
 import { decompressBuffer } from "./body-codecs.js";
@@ -67,5 +69,28 @@ describe("decodeRecordBatch", () => {
     assert.throws(() => decompressBuffer("lz4-frame", prefixed(BigInt(raw.length - 1), lz4Compress(raw))), /declared .* but decompressed to/);
     assert.throws(() => decompressBuffer("zstd", prefixed(10n, Buffer.from("not zstd"))), /zstd data does not decompress/);
     assert.throws(() => decompressBuffer("zstd", prefixed(1n << 40n, Buffer.alloc(4))), /declares/);
+  });
+
+  it("decodes nested columns with a struct's nulls pushed into its fields; statistics match the record path's", () => {
+    const info = new arrow.Struct([new arrow.Field("a", new arrow.Int32()), new arrow.Field("tags", new arrow.List(new arrow.Field("item", new arrow.LargeUtf8())))]);
+    const rows = [
+      { a: 1, tags: ["x", null] },
+      null,
+      { a: null, tags: null },
+      { a: 7, tags: [] },
+    ];
+    // Under the NULL struct (row 1) the fields hold values, as Arrow allows: they must read as NULL.
+    const a = arrow.makeData({ type: new arrow.Int32(), length: 4, nullCount: 1, nullBitmap: Uint8Array.of(0b1011), data: Int32Array.of(1, 99, 0, 7) });
+    const tagsData = arrow.vectorFromArray([["x", null], ["hidden"], null, []], info.children[1]!.type).data[0]!;
+    const struct = arrow.makeData({ type: info, length: 4, nullCount: 1, nullBitmap: Uint8Array.of(0b1101), children: [a, tagsData] as arrow.Data[] });
+    const table = new arrow.Table({ info: arrow.makeVector(struct) });
+    const columns = "info STRUCT<a: INT, tags: ARRAY<STRING>>";
+    const { header, body, plans } = firstBatch(table, columns);
+    const batch = decodeRecordBatch(header, body, plans);
+    const [decodedA, decodedTags] = batch.columns[0]!.children;
+    assert.deepEqual([decodedA!.nullCount, decodedTags!.nullCount], [2, 2], "the NULL struct's fields are NULL");
+    const fields = parseColumnList(columns);
+    const expected = rows.map((r) => ({ info: r === null ? null : { a: r.a, tags: r.tags } }));
+    assert.deepEqual(JSON.parse(computeColumnStats(fields, [[batch.columns[0]!]], 4)), JSON.parse(computeStats(fields, expected)));
   });
 });

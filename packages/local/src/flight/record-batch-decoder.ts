@@ -1,18 +1,23 @@
 /**
  * Turns one IPC RecordBatch (its header's field nodes and buffer regions, and the frame's body) into the
- * table's Arrow columns, following the plans of the schema check. Fixed-width columns are views of the
- * received body (copied only when misaligned or compressed); the few conversions are loops over typed
- * arrays — no object per row — except DECIMAL columns sent as text, which are parsed value by value.
- * Everything a Parquet writer would trust is checked: buffer bounds, offsets, UTF-8, NOT NULL, decimal
- * precision.
+ * table's Arrow columns, following the plans of the schema check. Nested columns (List, Map, Struct)
+ * take their children's nodes and buffers depth-first, as the IPC format lays them out; a struct's nulls
+ * are pushed down into its children (so a child is null wherever its struct is, as in rows).
+ * Fixed-width columns are views of the received body (copied only when misaligned or compressed); the
+ * few conversions are loops over typed arrays — no object per row — except DECIMAL columns sent as
+ * text, which are parsed value by value. Everything a Parquet writer would trust is checked
+ * (`batch-buffers.ts`): buffer bounds, offsets, UTF-8, NOT NULL, decimal precision.
  */
-import { isUtf8 } from "node:buffer";
 import * as arrow from "apache-arrow";
 import { toArrowType } from "../delta/arrow-builders.js";
-import { writeDecimal128, readDecimal } from "../delta/decimal128.js";
-import { decimalPrecisionProblem, parseDecimalText } from "../records/decimal-text.js";
+import { selectColumnRows } from "../delta/select-column-rows.js";
+import type { DeltaType } from "../schema/delta-type.js";
 import type { ColumnPlan, ColumnSource } from "./arrow-schema-check.js";
+import { aligned, checkDecimals, checkUtf8, fixedWidth, listOffsets, parseDecimals, validity, variableWidth } from "./batch-buffers.js";
 import { decompressBuffer, type BodyCodec } from "./body-codecs.js";
+import { InvalidBatchError } from "./invalid-batch-error.js";
+
+export { InvalidBatchError };
 
 /** The parts of an IPC RecordBatch header the decoder reads. */
 export interface RecordBatchHeader {
@@ -22,10 +27,6 @@ export interface RecordBatchHeader {
   compression: { type: number } | null;
 }
 
-/** A batch that cannot be written: malformed buffers, or values that do not fit their columns. */
-export class InvalidBatchError extends Error {
-  override readonly name = "InvalidBatchError";
-}
 
 /** The most a compressed batch may expand to: bounds the memory one frame can claim. */
 export const MAX_DECOMPRESSED_BATCH_BYTES = 256 * 1024 * 1024;
@@ -40,9 +41,6 @@ export interface DecodedBatch {
 export function decodeRecordBatch(header: RecordBatchHeader, body: Uint8Array, plans: readonly ColumnPlan[]): DecodedBatch {
   const numRows = header.length;
   if (!Number.isSafeInteger(numRows) || numRows < 0) throw new InvalidBatchError(`the batch length ${numRows} is not a row count`);
-  if (header.nodes.length !== plans.length) {
-    throw new InvalidBatchError(`the batch has ${header.nodes.length} field node(s) for ${plans.length} column(s) (nested or extra fields are not accepted)`);
-  }
   const codec = header.compression === null ? undefined : codecOf(header.compression.type);
   const reader = { next: 0, decompressed: 0 };
   const take = (column: string): Uint8Array => {
@@ -66,15 +64,30 @@ export function decodeRecordBatch(header: RecordBatchHeader, body: Uint8Array, p
     }
     return decoded;
   };
-  const columns = plans.map((plan, i) => {
-    const node = header.nodes[i]!;
-    if (node.length !== numRows) throw new InvalidBatchError(`column '${plan.field.name}' has ${node.length} values in a batch of ${numRows} rows`);
-    return decodeColumn(plan, numRows, take);
-  });
+  const cursor: Cursor = { nodes: header.nodes, next: 0, take };
+  const columns = plans.map((plan) => decodeValue({ path: plan.field.name, type: plan.field.type, nullable: plan.field.nullable, source: plan.source }, toArrowType(plan.field.type), cursor, numRows));
+  if (cursor.next !== header.nodes.length) {
+    throw new InvalidBatchError(`the batch has ${header.nodes.length} field node(s) but the table's ${plans.length} column(s) use ${cursor.next} (extra fields are not accepted)`);
+  }
   if (reader.next !== header.buffers.length) {
     throw new InvalidBatchError(`the batch has ${header.buffers.length} buffers, but its columns use ${reader.next}`);
   }
   return { numRows, columns };
+}
+
+/** Where the next field node and buffer come from. */
+interface Cursor {
+  nodes: RecordBatchHeader["nodes"];
+  next: number;
+  take(path: string): Uint8Array;
+}
+
+/** One value to decode: its path (`tags.item`), Delta type, nullability and plan. */
+interface Slot {
+  path: string;
+  type: DeltaType;
+  nullable: boolean;
+  source: ColumnSource;
 }
 
 function codecOf(type: number): BodyCodec {
@@ -83,13 +96,39 @@ function codecOf(type: number): BodyCodec {
   throw new InvalidBatchError(`unknown body compression codec ${type} (expected LZ4_FRAME 0 or ZSTD 1)`);
 }
 
-function decodeColumn(plan: ColumnPlan, length: number, take: (column: string) => Uint8Array): arrow.Data {
-  const name = plan.field.name;
-  const type = toArrowType(plan.field.type);
-  const { nullBitmap, nullCount } = validity(take(name), length, name);
-  if (nullCount > 0 && !plan.field.nullable) throw new InvalidBatchError(`column '${name}' is NOT NULL but ${nullCount} value(s) are null`);
+// Decodes the value at the cursor; `expectedLength` when its length is known (columns, struct fields).
+function decodeValue(slot: Slot, type: arrow.DataType, cursor: Cursor, expectedLength?: number): arrow.Data {
+  const name = slot.path;
+  const node = cursor.nodes[cursor.next++];
+  if (node === undefined) throw new InvalidBatchError(`field '${name}': the batch has too few field nodes`);
+  const length = Number(node.length);
+  if (!Number.isSafeInteger(length) || length < 0) throw new InvalidBatchError(`field '${name}': ${node.length} is not a value count`);
+  if (expectedLength !== undefined && length !== expectedLength) {
+    throw new InvalidBatchError(`${name.includes(".") ? "field" : "column"} '${name}' has ${length} values in a batch of ${expectedLength} rows`);
+  }
+  const { nullBitmap, nullCount } = validity(cursor.take(name), length, name);
+  if (nullCount > 0 && !slot.nullable) throw new InvalidBatchError(`${name.includes(".") ? "field" : "column"} '${name}' is NOT NULL but ${nullCount} value(s) are null`);
   const common = { type, length, nullCount, nullBitmap };
-  const source: ColumnSource = plan.source;
+  const source = slot.source;
+  switch (source.kind) {
+    case "list":
+    case "map":
+      return decodeListLike(slot, source, common, cursor);
+    case "struct": {
+      const fields = (slot.type as Extract<DeltaType, { kind: "struct" }>).fields;
+      const children = fields.map((field, i) =>
+        withParentNulls(decodeValue({ path: `${name}.${field.name}`, type: field.type, nullable: field.nullable, source: source.fields[i]! }, type.children[i]!.type, cursor, length), nullBitmap, nullCount),
+      );
+      return make({ ...common, children });
+    }
+    default:
+      return decodeLeaf(source, name, length, common, cursor);
+  }
+}
+
+function decodeLeaf(source: ColumnSource, name: string, length: number, common: Record<string, unknown>, cursor: Cursor): arrow.Data {
+  const take = cursor.take;
+  const { nullBitmap, nullCount } = common as { nullBitmap: Uint8Array | undefined; nullCount: number };
   switch (source.kind) {
     case "fixed":
       return make({ ...common, data: aligned(fixedWidth(take(name), length * source.byteWidth, name)) });
@@ -110,106 +149,65 @@ function decodeColumn(plan: ColumnPlan, length: number, take: (column: string) =
       const { offsets, data } = variableWidth(take(name), take(name), length, source.largeOffsets, name);
       return make({ ...common, data: parseDecimals(offsets, data, length, nullBitmap, nullCount, source.precision, source.scale, name) });
     }
+    default:
+      throw new InvalidBatchError(`field '${name}': unexpected ${source.kind} plan`);
   }
 }
 
-function validity(bitmap: Uint8Array, length: number, name: string): { nullBitmap: Uint8Array | undefined; nullCount: number } {
-  if (bitmap.length === 0) return { nullBitmap: undefined, nullCount: 0 };
-  const bytes = Math.ceil(length / 8);
-  if (bitmap.length < bytes) throw new InvalidBatchError(`column '${name}': validity bitmap of ${bitmap.length} bytes for ${length} rows`);
-  let valid = 0;
-  const whole = length >> 3;
-  for (let i = 0; i < whole; i++) valid += POPCOUNT[bitmap[i]!]!;
-  if (length & 7) valid += POPCOUNT[bitmap[whole]! & ((1 << (length & 7)) - 1)]!;
-  return { nullBitmap: bitmap.subarray(0, bytes), nullCount: length - valid };
-}
-
-const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
-  let bits = 0;
-  for (let b = byte; b > 0; b >>= 1) bits += b & 1;
-  return bits;
-});
-
-function fixedWidth(buffer: Uint8Array, bytes: number, name: string): Uint8Array {
-  if (buffer.length < bytes) throw new InvalidBatchError(`column '${name}': data buffer of ${buffer.length} bytes, expected ${bytes}`);
-  return buffer.subarray(0, bytes);
-}
-
-// Typed-array views need their element alignment; the body arrives at an arbitrary address.
-function aligned(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset % 8 === 0) return bytes;
-  // A fresh copy (Buffer#slice would return another view of the same bytes).
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-
-function variableWidth(offsetBytes: Uint8Array, data: Uint8Array, length: number, large: boolean, name: string): { offsets: Int32Array; data: Uint8Array } {
-  if (length === 0) return { offsets: new Int32Array(1), data: new Uint8Array(0) };
-  const width = large ? 8 : 4;
-  const raw = aligned(fixedWidth(offsetBytes, (length + 1) * width, name));
-  let offsets: Int32Array;
-  if (large) {
-    // 64-bit offsets into a body of at most a few MiB: the high words are zero; keep the low words.
-    const words = new Int32Array(raw.buffer, raw.byteOffset, (length + 1) * 2);
-    offsets = new Int32Array(length + 1);
-    for (let i = 0; i <= length; i++) {
-      if (words[2 * i + 1] !== 0 || words[2 * i]! < 0) throw new InvalidBatchError(`column '${name}': value offset ${i} is out of range`);
-      offsets[i] = words[2 * i]!;
-    }
+// A List (its elements) or a Map (its entries, a NOT NULL struct of key and value): offsets into a
+// child whose range is checked against the child's length; a child that is longer than the offsets
+// reach, or starts later, is cut to the range they use, so offsets start at 0.
+function decodeListLike(slot: Slot, source: Extract<ColumnSource, { kind: "list" | "map" }>, common: { type: arrow.DataType; length: number }, cursor: Cursor): arrow.Data {
+  const name = slot.path;
+  const length = common.length;
+  const raw = cursor.take(name);
+  const offsets = length === 0 && raw.length === 0 ? new Int32Array(1) : listOffsets(raw, length, name);
+  let child: arrow.Data;
+  let childName: string;
+  if (source.kind === "list") {
+    const type = slot.type as Extract<DeltaType, { kind: "array" }>;
+    childName = `${name}.${source.item}`;
+    child = decodeValue({ path: childName, type: type.elementType, nullable: type.containsNull, source: source.element }, common.type.children[0]!.type, cursor);
   } else {
-    offsets = new Int32Array(raw.buffer, raw.byteOffset, length + 1);
+    const type = slot.type as Extract<DeltaType, { kind: "map" }>;
+    const [entries, key, value] = source.names;
+    childName = `${name}.${entries}`;
+    const entriesType: DeltaType = {
+      kind: "struct",
+      fields: [
+        { name: key, type: type.keyType, nullable: false, metadata: {} },
+        { name: value, type: type.valueType, nullable: type.valueContainsNull, metadata: {} },
+      ],
+    };
+    child = decodeValue({ path: childName, type: entriesType, nullable: false, source: { kind: "struct", fields: [source.key, source.value] } }, common.type.children[0]!.type, cursor);
   }
   const first = offsets[0]!;
-  let previous = first;
-  if (first < 0) throw new InvalidBatchError(`column '${name}': negative value offset`);
-  for (let i = 1; i <= length; i++) {
-    const offset = offsets[i]!;
-    if (offset < previous) throw new InvalidBatchError(`column '${name}': value offsets decrease at row ${i - 1}`);
-    previous = offset;
-  }
-  if (previous > data.length) throw new InvalidBatchError(`column '${name}': value offsets reach byte ${previous} of a ${data.length}-byte buffer`);
-  if (first === 0) return { offsets, data: data.subarray(0, previous) };
-  // Rebase a sliced column so that its offsets start at 0, as every Parquet writer assumes.
+  const last = offsets[length]!;
+  if (last > child.length) throw new InvalidBatchError(`field '${name}': offsets reach value ${last} of '${childName}', which has ${child.length}`);
+  if (first === 0 && last === child.length) return make({ ...common, valueOffsets: offsets, child });
   const rebased = new Int32Array(length + 1);
   for (let i = 0; i <= length; i++) rebased[i] = offsets[i]! - first;
-  return { offsets: rebased, data: data.subarray(first, previous) };
+  return make({ ...common, valueOffsets: rebased, child: selectColumnRows(child, { start: first, end: last }) });
 }
 
-// Valid UTF-8 as a whole, and no value boundary inside a character: then every value is valid UTF-8.
-function checkUtf8(offsets: Int32Array, data: Uint8Array, name: string): void {
-  if (!isUtf8(data)) throw new InvalidBatchError(`column '${name}' holds bytes that are not UTF-8`);
-  for (let i = 1; i < offsets.length - 1; i++) {
-    const at = offsets[i]!;
-    if (at < data.length && (data[at]! & 0xc0) === 0x80) throw new InvalidBatchError(`column '${name}': value ${i} starts inside a UTF-8 character`);
-  }
-}
-
-function isNull(bitmap: Uint8Array | undefined, nullCount: number, i: number): boolean {
-  return nullCount > 0 && bitmap !== undefined && (bitmap[i >> 3]! & (1 << (i & 7))) === 0;
-}
-
-function checkDecimals(words: Uint32Array, length: number, bitmap: Uint8Array | undefined, nullCount: number, precision: number, scale: number, name: string): void {
+// A struct field is null wherever its struct is: the child's validity ANDed with the parent's (and
+// again for the fields of a struct field), as a row's struct field reads NULL under a NULL struct.
+function withParentNulls(data: arrow.Data, parent: Uint8Array | undefined, parentNulls: number): arrow.Data {
+  if (parentNulls === 0 || parent === undefined) return data;
+  const length = data.length;
+  const own = data.nullCount > 0 ? data.nullBitmap : undefined;
+  const nullBitmap = new Uint8Array((length + 7) >> 3);
+  let valid = 0;
   for (let i = 0; i < length; i++) {
-    if (isNull(bitmap, nullCount, i)) continue;
-    const problem = decimalPrecisionProblem(readDecimal(words, i), precision, scale);
-    if (problem !== undefined) throw new InvalidBatchError(`column '${name}', row ${i}: ${problem}`);
-  }
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function parseDecimals(offsets: Int32Array, data: Uint8Array, length: number, bitmap: Uint8Array | undefined, nullCount: number, precision: number, scale: number, name: string): Uint32Array {
-  const words = new Uint32Array(length * 4);
-  for (let i = 0; i < length; i++) {
-    if (isNull(bitmap, nullCount, i)) continue;
-    try {
-      writeDecimal128(words, i, parseDecimalText(utf8.decode(data.subarray(offsets[i]!, offsets[i + 1]!)), precision, scale));
-    } catch (err) {
-      throw new InvalidBatchError(`column '${name}', row ${i}: ${(err as Error).message}`);
+    const bit = 1 << (i & 7);
+    if ((parent[i >> 3]! & bit) !== 0 && (own === undefined || (own[i >> 3]! & bit) !== 0)) {
+      nullBitmap[i >> 3]! |= bit;
+      valid++;
     }
   }
-  return words;
+  const nullCount = length - valid;
+  const children = arrow.DataType.isStruct(data.type) ? data.children.map((child) => withParentNulls(child, nullBitmap, nullCount)) : data.children;
+  return data.clone(data.type, 0, length, nullCount, [data.valueOffsets, data.values, nullBitmap, undefined] as never, children);
 }
 
 // makeData's overloads are keyed on the concrete Arrow type; the props built above match the type.
