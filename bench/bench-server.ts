@@ -1,7 +1,8 @@
 /**
  * The bench server: a grpc-js `EphemeralStream` server on loopback that acknowledges everything and never
  * decodes a record, so client cost dominates. Acks are coalesced to one per event-loop turn per call, as a
- * real server coalesces them. Also an Arrow Flight DoPut sink and a token endpoint (arrow-sink.ts). Run as
+ * real server coalesces them. Also an Arrow Flight DoPut sink and a token endpoint (arrow-sink.ts). Its
+ * HTTP/2 windows are a tonic server's, not Node's 64 KiB (sink-windows.ts). Run as
  * a child process; prints `{"port": N, "httpPort": M}` on stdout when ready.
  */
 import * as grpc from "@grpc/grpc-js";
