@@ -5,7 +5,7 @@
  *
  * Each runtime runs scripts/tarball-consumer/runtime-client.mjs twice — against a plaintext local service and
  * against a TLS one (the repository's test certificate, the endpoint named `localhost`) — and the table must
- * then hold its 1,000 records each time. The Node runtimes also run the installed `zerobus --help` and the
+ * then hold its 1,000 records each time, and a second table the 1,000 rows its Arrow stream sent. The Node runtimes also run the installed `zerobus --help` and the
  * local service themselves (esm.mjs and cjs.cjs: start, create a table, ingest 1,000 records, read back).
  */
 import assert from "node:assert/strict";
@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createConsumerProject, REPO, run, runNpm, userEnv, type ConsumerProject } from "./support/installed-packages.js";
+import { createConsumerProject, REPO, repoVersion, run, runNpm, userEnv, type ConsumerProject } from "./support/installed-packages.js";
 
 type LocalModule = typeof import("@zerobus-ts/local");
 
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   await installRuntimes();
   const project: ConsumerProject = await createConsumerProject({
     files: ["round-trip.cjs", "esm.mjs", "cjs.cjs", "runtime-client.mjs"].map((f) => `scripts/tarball-consumer/${f}`),
+    extra: [`apache-arrow@${repoVersion("apache-arrow")}`],
   });
   const local = createRequire(join(project.dir, "package.json"))("@zerobus-ts/local") as LocalModule;
   const dataDir = mkdtempSync(join(tmpdir(), "zerobus-runtimes-"));
@@ -60,22 +61,27 @@ async function main(): Promise<void> {
       for (const [kind, service] of Object.entries(services)) {
         const table = `main.runtimes.${runtime.name.replace(/\W/g, "_")}_${kind}`;
         await service.createTable(table, "id BIGINT NOT NULL, runtime STRING");
+        await service.createTable(`${table}_arrow`, "id BIGINT NOT NULL, runtime STRING");
         const env = userEnv({
           ZEROBUS_SERVER_ENDPOINT: service.serverEndpoint,
           DATABRICKS_WORKSPACE_URL: service.workspaceUrl,
           DATABRICKS_CLIENT_ID: service.clientId,
           DATABRICKS_CLIENT_SECRET: service.clientSecret,
           TABLE: table,
+          ARROW_TABLE: `${table}_arrow`,
           ...(kind === "tls" ? { CA_CERT: join(CERTS, "tls-test-cert.pem") } : {}),
         });
         const { file, args } = command(runtime, "runtime-client.mjs");
         const t0 = performance.now();
         const out = await run(file, args, { cwd: project.dir, timeoutMs: 90_000, env });
-        const rows = out.code === 0 ? (await local.readTable(join(dataDir, ...table.split(".")))).rows : [];
-        const ok = out.code === 0 && rows.length === RECORDS && new Set(rows.map((r) => r["id"])).size === RECORDS;
+        const read = async (name: string) => (out.code === 0 ? (await local.readTable(join(dataDir, ...name.split(".")))).rows : []);
+        const complete = (rows: Array<Record<string, unknown>>) => rows.length === RECORDS && new Set(rows.map((r) => r["id"])).size === RECORDS;
+        const rows = await read(table);
+        const arrowRows = await read(`${table}_arrow`);
+        const ok = out.code === 0 && complete(rows) && complete(arrowRows);
         failed ||= !ok;
         const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-        results.push(`${ok ? "ok  " : "FAIL"} ${runtime.name.padEnd(8)} SDK → local service (${kind} ${service.serverEndpoint}): ${rows.length} rows, ${seconds} s ${ok ? out.stdout.trim() : `\n${out.stdout}${out.stderr}`}`);
+        results.push(`${ok ? "ok  " : "FAIL"} ${runtime.name.padEnd(8)} SDK → local service (${kind} ${service.serverEndpoint}): ${rows.length} record rows and ${arrowRows.length} Arrow rows, ${seconds} s ${ok ? out.stdout.trim() : `\n${out.stdout}${out.stderr}`}`);
         console.log(results.at(-1));
       }
       if (!runtime.name.startsWith("node")) continue;

@@ -1,6 +1,7 @@
-// The SDK's ingest path on whichever runtime runs this file (Node, Bun or Deno), from the installed package:
+// The SDK's ingest paths on whichever runtime runs this file (Node, Bun or Deno), from the installed package:
 // OAuth against the workspace URL, a JSON stream, 500 records one call each and 500 in batches of 100, flush,
-// close. Settings come from the environment `zerobus local` prints; CA_CERT names a PEM file to trust (TLS).
+// close; then an Arrow stream into ARROW_TABLE, 500 rows as an apache-arrow RecordBatch and 500 as IPC bytes.
+// Settings come from the environment `zerobus local` prints; CA_CERT names a PEM file to trust (TLS).
 import { readFileSync } from "node:fs";
 import { RecordType, TableProperties, ZerobusSdk } from "@zerobus-ts/sdk";
 
@@ -19,5 +20,19 @@ while (id < 1000) {
 }
 await stream.flush();
 await stream.close();
+
+const arrow = await import("apache-arrow");
+const schema = new arrow.Schema([new arrow.Field("id", new arrow.Int64(), false), new arrow.Field("runtime", new arrow.LargeUtf8(), true)]);
+const batchOf = (first, rows) => {
+  const ids = arrow.makeVector(BigInt64Array.from({ length: rows }, (_, i) => BigInt(first + i)));
+  const names = arrow.vectorFromArray(Array.from({ length: rows }, () => runtime), new arrow.LargeUtf8());
+  const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows, nullCount: 0, children: [ids.data[0], names.data[0]] });
+  return new arrow.RecordBatch(schema, data);
+};
+const arrowStream = await sdk.createArrowStream({ tableName: env.ARROW_TABLE, schema }, env.DATABRICKS_CLIENT_ID, env.DATABRICKS_CLIENT_SECRET);
+await arrowStream.ingestBatch(batchOf(0, 500));
+await arrowStream.ingestBatch(arrow.tableToIPC(new arrow.Table([batchOf(500, 500)]), "stream"));
+await arrowStream.close();
+const arrowUnacked = (await arrowStream.getUnackedBatches()).length;
 sdk.close();
-console.log(JSON.stringify({ runtime, sent: id, unacked: stream.getUnackedRecords().length }));
+console.log(JSON.stringify({ runtime, sent: id, unacked: stream.getUnackedRecords().length, arrowRows: 1000, arrowUnacked }));
