@@ -35,6 +35,29 @@ describe("zerobus ingest of Parquet and Arrow IPC files (real binary against a l
   const ingest = (...args: string[]) => runZerobus(["ingest", ...args], { env: fx.env });
   const devices = async (table: string) => (await fx.rows(table)).map((r) => r["device_name"]);
 
+  test("Parquet with ARRAY, MAP and STRUCT columns (nulls at every level) goes through the Arrow stream into a nested table", async () => {
+    await fx.service.createTable("main.default.columnar_nested", "id BIGINT NOT NULL, tags ARRAY<STRING>, attrs MAP<STRING, BIGINT>, info STRUCT<a: INT, b: STRING>");
+    const tagsType = new arrow.List(new arrow.Field("item", new arrow.Utf8(), true));
+    const entries = new arrow.Struct([new arrow.Field("key", new arrow.Utf8(), false), new arrow.Field("value", new arrow.Int64(), true)]);
+    const attrsType = new arrow.Map_(new arrow.Field("entries", entries, false) as never);
+    const infoType = new arrow.Struct([new arrow.Field("a", new arrow.Int32(), true), new arrow.Field("b", new arrow.Utf8(), true)]);
+    const table = new arrow.Table({
+      id: bigints([1n, 2n, 3n]),
+      tags: arrow.vectorFromArray([["x", null], null, []], tagsType),
+      attrs: arrow.vectorFromArray([new Map([["k", 1n]]), new Map([["n", null]]), null], attrsType),
+      info: arrow.vectorFromArray([{ a: 1, b: "one" }, null, { a: null, b: "three" }], infoType),
+    });
+    const result = await ingest("--table", "main.default.columnar_nested", await file("nested.parquet", parquetOf(table, 2)));
+    assert.equal(result.code, 0, result.stderr);
+    const rows = (await fx.rows("main.default.columnar_nested")).map((r) => [r["id"], r["tags"], r["attrs"], r["info"]]);
+    // The reader gives maps as their entries, [key, value] pairs.
+    assert.deepEqual(rows, [
+      [1n, ["x", null], [["k", 1n]], { a: 1, b: "one" }],
+      [2n, null, [["n", null]], null],
+      [3n, [], null, { a: null, b: "three" }],
+    ]);
+  });
+
   test("Parquet (several row groups), Arrow file and Arrow stream files, converted to the table's types", async () => {
     await fx.service.createTable("main.default.columnar", COLUMNS);
     // Dictionary strings, INT widened to BIGINT, a column in another case and order, a nullable column absent.

@@ -67,4 +67,31 @@ describe("ArrowBatchConverter", () => {
     assert.throws(() => converterFor("n INT, s STRING", batch).convert(batch), (e: Error) => e instanceof ColumnValueError && e.row === 2 && /column 'n': 1099511627776 does not fit Int32/.test(e.message));
     assert.throws(() => converterFor("n BIGINT, s STRING NOT NULL", batch).convert(batch), (e: Error) => e instanceof ColumnValueError && e.row === 1 && /column 's' is NOT NULL in the table, and the value is null/.test(e.message));
   });
+
+  test("nested columns convert their children: a list's values, a struct's fields by name (absent nullable ones as nulls), and a bad element is reported at its row", () => {
+    const tagsType = new arrow.List(new arrow.Field("item", new arrow.Int64(), true));
+    const infoType = new arrow.Struct([new arrow.Field("B", new arrow.Utf8(), true)]);
+    const batch = batchOf({
+      tags: arrow.vectorFromArray([[1n], null, [2n, 3n]], tagsType),
+      info: arrow.vectorFromArray([{ B: "x" }, null, { B: null }], infoType),
+    });
+    const int: ColumnType = { kind: "primitive", name: "int" };
+    const string: ColumnType = { kind: "primitive", name: "string" };
+    const t = tableArrowColumns([
+      { name: "tags", type: { kind: "array", element: int }, nullable: true },
+      { name: "info", type: { kind: "struct", fields: [{ name: "a", type: int, nullable: true }, { name: "b", type: string, nullable: true }] }, nullable: true },
+    ]);
+    const out = ArrowBatchConverter.plan(batch.schema, t, tableSchemaOf(t)).convert(batch);
+    assert.deepEqual(String(out.schema.fields[0]!.type), "List<Int32>");
+    assert.deepEqual(rows(out).map((r) => [r["tags"] === null ? null : [...(r["tags"] as Iterable<number>)], r["info"] === null ? null : { ...(r["info"] as object) }]), [
+      [[1], { a: null, b: "x" }],
+      [null, null],
+      [[2, 3], { a: null, b: null }],
+    ]);
+
+    const big = batchOf({ tags: arrow.vectorFromArray([[1n], [], [2n, 2n ** 40n]], tagsType), info: arrow.vectorFromArray([null, null, null], infoType) });
+    assert.throws(() => ArrowBatchConverter.plan(big.schema, t, tableSchemaOf(t)).convert(big), (e: Error) => e instanceof ColumnValueError && e.row === 2 && /column 'tags': 1099511627776 does not fit Int32/.test(e.message));
+    const extra = batchOf({ info: arrow.vectorFromArray([{ B: "x", c: 1 }], new arrow.Struct([new arrow.Field("B", new arrow.Utf8()), new arrow.Field("c", new arrow.Int32())])) });
+    assert.throws(() => ArrowBatchConverter.plan(extra.schema, t, tableSchemaOf(t)), ColumnMismatchError, "a struct field the table does not have");
+  });
 });

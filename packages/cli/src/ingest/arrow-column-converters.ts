@@ -2,12 +2,14 @@
  * Column converters: from the Arrow type a file holds to the table's canonical Arrow type (see
  * table-arrow-schema.ts), buffer to buffer, never value object by value object. Only conversions that
  * keep every value are offered (wider integers, Utf8 → LargeUtf8, dictionary → plain, timestamp units,
- * decimals → their text for DECIMAL columns); a value that does not fit stops with its row.
+ * decimals → their text for DECIMAL columns, and the same inside ARRAY, MAP and STRUCT columns); a value
+ * that does not fit stops with its row.
  */
 import * as arrow from "apache-arrow";
 import type { ColumnType } from "@zerobus-ts/sdk";
 import { ColumnValueError } from "./arrow-column-errors.js";
 import { validity } from "./arrow-validity.js";
+import { nestedConverter } from "./arrow-nested-converters.js";
 import { decimalToText, flattenDictionary, toLargeVariable } from "./arrow-variable-width.js";
 
 /** Converts one column's data (of the file's type) to data of the table's type; throws `ColumnValueError`. */
@@ -38,7 +40,7 @@ export function columnConverter(source: arrow.DataType, target: arrow.DataType, 
     return (data) => rescaleTimestamps(data, timestamp);
   }
   if (arrow.DataType.isDate(target) && arrow.DataType.isDate(source)) return (data) => millisecondsToDays(data);
-  return undefined;
+  return nestedConverter(source, target, column, columnConverter, allNull);
 }
 
 /** A column of `length` nulls (a nullable table column the file does not have). */
