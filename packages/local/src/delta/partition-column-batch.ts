@@ -73,12 +73,12 @@ export function splitByPartition(fields: readonly DeltaField[], partitionColumns
     group.rows += end - row;
     row = end;
   }
-  return [...groups.values()].map((group) => ({
-    numRows: group.rows,
+  return [...groups.values()].map((group) => {
     // A batch of one partition (the usual case) hands its columns over as they are.
-    columns: group.rows === batch.numRows ? dataColumns : dataColumns.map((data) => selectColumnRows(data, group.runs.length === 2 ? { start: group.runs[0]!, end: group.runs[1]! } : rowIndexes(group))),
-    partitionValues: group.values,
-  }));
+    if (group.rows === batch.numRows) return { numRows: group.rows, columns: dataColumns, partitionValues: group.values };
+    const rows = group.runs.length === 2 ? { start: group.runs[0]!, end: group.runs[1]! } : rowIndexes(group);
+    return { numRows: group.rows, columns: dataColumns.map((data) => selectColumnRows(data, rows)), partitionValues: group.values };
+  });
 }
 
 function rowIndexes(group: Group): Int32Array {

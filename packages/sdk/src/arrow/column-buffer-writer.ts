@@ -4,7 +4,6 @@
  * rebased as 32-bit words, 64-bit ones as halves (no BigInt per element); when the target is not 4-aligned,
  * they are rebased into a scratch buffer first and copied from there.
  */
-import { NonRetriableException } from "../errors.js";
 import { copyBits } from "./bit-copy.js";
 import { BufferKind, type ColumnBuffer } from "./column-buffers.js";
 
@@ -60,15 +59,11 @@ function writeOffsets64(b: ColumnBuffer, target: Uint8Array, at: number): void {
   flushWords(out, target, at);
 }
 
-/** Writes `b` to `target` at `at`, then zeroes its padding up to the next multiple of 8 bytes. */
+/**
+ * Writes `b` to `target` at `at`, then zeroes its padding up to the next multiple of 8 bytes. The caller
+ * checks first that `b` is intact (`bufferIntact`).
+ */
 export function writeColumnBuffer(b: ColumnBuffer, target: Uint8Array, at: number): void {
-  // The frame reads the caller's arrays as it is sent: memory detached (transferred) or shrunk since would
-  // otherwise go out as zeros. Refuse loudly instead (changed contents cannot be seen, as for IPC bytes).
-  if (b.source.length !== b.sourceLength) {
-    throw new NonRetriableException(
-      "ingestBatch: the memory of a RecordBatch column awaiting acknowledgment was detached or resized; columns must stay as they are until acknowledged",
-    );
-  }
   switch (b.kind) {
     case BufferKind.Bytes:
       target.set(b.source, at);

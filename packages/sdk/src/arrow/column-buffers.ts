@@ -36,6 +36,12 @@ export interface ColumnBuffer {
   sourceLength: number;
 }
 
+/**
+ * Whether `b`'s memory is still there, unchanged in size: a frame reads the caller's arrays as it is sent,
+ * and memory detached (transferred) or shrunk since would otherwise go out as zeros.
+ */
+export const bufferIntact = (b: ColumnBuffer): boolean => b.source.length === b.sourceLength;
+
 /** Arrow format type ids (Schema.fbs `Type`, which apache-arrow's `Type` enum follows). */
 const enum TypeId {
   Int = 2,

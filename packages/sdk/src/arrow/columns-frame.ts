@@ -6,10 +6,11 @@
  * garbage collector. Like IPC bytes, the batch must therefore not be modified until acknowledged.
  */
 import type { RecordBatch } from "apache-arrow";
+import { NonRetriableException } from "../errors.js";
 import type { BodyWriter } from "../wire/flight-data.js";
 import type { ArrowFrame } from "./arrow-batch.js";
 import { writeColumnBuffer } from "./column-buffer-writer.js";
-import { planColumn, type ColumnBuffer } from "./column-buffers.js";
+import { bufferIntact, planColumn, type ColumnBuffer } from "./column-buffers.js";
 import { encodeBatchHeader } from "./record-batch-message.js";
 
 const TWO_32 = 2 ** 32;
@@ -46,11 +47,16 @@ class ColumnsFrame implements ArrowFrame, BodyWriter {
   }
 
   intact(): boolean {
-    for (const b of this.#buffers) if (b.source.length !== b.sourceLength) return false;
-    return true;
+    return this.#buffers.every(bufferIntact);
   }
 
   writeTo(target: Uint8Array, at: number): void {
+    // Refuse loudly rather than send zeros (changed contents cannot be seen, as for IPC bytes).
+    if (!this.intact()) {
+      throw new NonRetriableException(
+        "ingestBatch: the memory of a RecordBatch column awaiting acknowledgment was detached or resized; columns must stay as they are until acknowledged",
+      );
+    }
     const buffers = this.#buffers;
     for (let i = 0; i < buffers.length; i++) writeColumnBuffer(buffers[i]!, target, at + this.#regions[2 * i]!);
   }

@@ -10,7 +10,7 @@ import { NonRetriableException, GrpcStatus } from "../errors.js";
 import { NumberRing } from "../ledger-columns.js";
 import type { PendingLedger } from "../pending-ledger.js";
 import type { RpcMethod, StreamCall } from "../transport/grpc-channel.js";
-import { decodePutResult, encodeFlightData, frameMetadata, gatherFlightData } from "../wire/flight-data.js";
+import { decodePutResult, encodeSchemaFrame, frameMetadata, gatherFlightData } from "../wire/flight-data.js";
 import type { AckResponse, EntrySender, WireProtocol } from "../wire-protocol.js";
 import type { ArrowBatch } from "./arrow-batch.js";
 import type { BodyCodec } from "./body-codecs.js";
@@ -96,8 +96,7 @@ class FlightSender implements EntrySender {
 export function flightProtocol(schemaMessage: Uint8Array, codec: BodyCodec | undefined): WireProtocol {
   return {
     rpc: DO_PUT_RPC,
-    // Copied out of the request pool: the opening request is written again on every connection.
-    openingRequest: Buffer.from(encodeFlightData(schemaMessage, undefined, undefined)),
+    openingRequest: encodeSchemaFrame(schemaMessage),
     openingAnswer: "ready signal",
     closeLeadMs: CLOSE_LEAD_MS,
     streamIdFrom: (response) => (response.kind === "rowsAck" && response.ackUpToOffset === -1 ? "" : undefined),

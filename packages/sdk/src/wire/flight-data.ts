@@ -6,7 +6,6 @@
  */
 import { readVarint, varintSize, writeVarint } from "./varint.js";
 import { GatheredMessage, type PieceWriter } from "./gathered-message.js";
-import { allocRequestBuffer } from "./request-buffers.js";
 import type { StreamResponse } from "./response-decoder.js";
 
 const DATA_HEADER_KEY = 0x12; // field 2, length-delimited
@@ -26,8 +25,8 @@ function prefixLength(header: Uint8Array, metadataLength: number, bodyLength: nu
   return fieldSize(1, header.length) + fieldSize(1, metadataLength) + fieldSize(2, bodyLength) - bodyLength;
 }
 
-/** Writes the prefix `prefixLength` measured into `out` from 0; returns where the body goes. */
-function writePrefix(out: Buffer, header: Uint8Array, appMetadata: string | undefined, metadataLength: number, bodyLength: number): number {
+/** Writes the prefix `prefixLength` measured into `out` (exactly its size). */
+function writePrefix(out: Buffer, header: Uint8Array, appMetadata: string | undefined, metadataLength: number, bodyLength: number): void {
   let pos = 0;
   if (header.length > 0) {
     out[pos++] = DATA_HEADER_KEY;
@@ -43,21 +42,17 @@ function writePrefix(out: Buffer, header: Uint8Array, appMetadata: string | unde
   if (bodyLength > 0) {
     out[pos++] = DATA_BODY_KEY[0]!;
     out[pos++] = DATA_BODY_KEY[1]!;
-    pos = writeVarint(out, pos, bodyLength);
+    writeVarint(out, pos, bodyLength);
   }
-  return pos;
 }
 
 /**
- * A `FlightData` message in one buffer. Empty parts are left out, as proto3 does. The buffer may come from
- * the request pool: give it back with `releaseRequestBuffer` once written.
+ * The schema frame's `FlightData`: its `data_header` alone (no metadata, no body), in memory of its own,
+ * since it is written again on every connection.
  */
-export function encodeFlightData(header: Uint8Array, body: Uint8Array | undefined, appMetadata: string | undefined): Buffer {
-  const metadataLength = appMetadata === undefined ? 0 : Buffer.byteLength(appMetadata, "latin1");
-  const bodyLength = body?.length ?? 0;
-  const out = allocRequestBuffer(prefixLength(header, metadataLength, bodyLength) + bodyLength);
-  const bodyAt = writePrefix(out, header, appMetadata, metadataLength, bodyLength);
-  if (bodyLength > 0) out.set(body!, bodyAt);
+export function encodeSchemaFrame(schemaMessage: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(prefixLength(schemaMessage, 0, 0));
+  writePrefix(out, schemaMessage, undefined, 0, 0);
   return out;
 }
 
