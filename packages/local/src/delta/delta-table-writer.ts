@@ -14,7 +14,7 @@ import { createParquetEncoder, parseParquetCodec, type ParquetEncoder } from "./
 import type { Snapshot } from "./snapshot.js";
 import { assertWritable } from "./table-features.js";
 import { validateRows } from "./validate-rows.js";
-import { columnBatchBytes, type ColumnBatch } from "./write-column-data-file.js";
+import { columnBatchBytes, fitsPartitioning, type ColumnBatch } from "./write-column-data-file.js";
 import { writeCheckpoint } from "./write-checkpoint.js";
 
 /** Identifies an append for exactly-once bookkeeping: the stream and its offset. */
@@ -176,7 +176,7 @@ export class DeltaTableWriter {
     if (this.closed) return Promise.reject(new DeltaError("WRITER_CLOSED", `The writer of ${this.snapshot.tableDir} is closed`));
     const list: readonly ColumnBatch[] = Array.isArray(batches) ? batches : [batches as ColumnBatch];
     const partitions = this.snapshot.partitionColumns.length;
-    if (list.some((batch) => (batch.partitionValues === undefined ? 0 : batch.partitionValues.length) !== partitions || (partitions > 0) !== (batch.partitionValues !== undefined))) {
+    if (!list.every((batch) => fitsPartitioning(batch, partitions))) {
       return Promise.reject(new DeltaError("UNSUPPORTED_FEATURE", `Arrow columns for ${this.snapshot.tableDir} must ${partitions > 0 ? "be split by partition (splitByPartition)" : "carry no partition values"}`));
     }
     let rows = 0;

@@ -28,6 +28,14 @@ export interface ColumnBatch {
   partitionValues?: ReadonlyArray<string | null>;
 }
 
+/**
+ * Whether `batch` is shaped for a table with `partitionColumns` partition columns: split by partition
+ * (one value per partition column) for a partitioned table, without partition values otherwise.
+ */
+export function fitsPartitioning(batch: ColumnBatch, partitionColumns: number): boolean {
+  return partitionColumns === 0 ? batch.partitionValues === undefined : batch.partitionValues?.length === partitionColumns;
+}
+
 /** The bytes a batch holds in memory (its buffers), for flush thresholds and memory limits. */
 export function columnBatchBytes(batch: ColumnBatch): number {
   let total = 0;
@@ -56,7 +64,7 @@ export async function writeColumnDataFiles(
   const dataFields = partitioned ? target.fields.filter((field) => !target.partitionColumns.includes(field.name)) : target.fields;
   const groups = new Map<string, ColumnBatch[]>();
   for (const batch of batches) {
-    if (partitioned !== (batch.partitionValues !== undefined) || (batch.partitionValues?.length ?? 0) !== target.partitionColumns.length) {
+    if (!fitsPartitioning(batch, target.partitionColumns.length)) {
       throw new DeltaError("UNSUPPORTED_FEATURE", "Arrow columns for a partitioned table must be split by partition (splitByPartition) first");
     }
     const key = JSON.stringify(batch.partitionValues ?? []);
